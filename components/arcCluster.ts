@@ -1,0 +1,73 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as kubernetes from "@pulumi/azure-native/kubernetes";
+import * as kubernetesconfiguration from "@pulumi/azure-native/kubernetesconfiguration";
+import type { FoundryLocalConfig } from "../src/config/types";
+import { ROLES } from "../src/config/roles";
+import { declareGrants, type AccessRequest } from "../src/lib/grants";
+import { assignRole } from "../src/lib/rbac";
+
+export interface ArcClusterArgs {
+    /** The connected cluster and the optional extension settings from `foundry-entra:foundryLocal`. */
+    readonly config: FoundryLocalConfig;
+    /** Subscription holding the cluster and the role definitions. */
+    readonly subscriptionId: string;
+    /** Who gets which role at the cluster scope ("inference" = Cognitive Services OpenAI User). @default [] */
+    readonly requests: readonly AccessRequest[];
+    /** Tenant the extension's sidecar validates tokens for. */
+    readonly tenantId: string;
+    /** Client id of the Foundry Local API app registration (the extension's `entraAuth.clientId`). */
+    readonly apiClientId: pulumi.Input<string>;
+}
+
+/**
+ * The Arc-connected Kubernetes cluster running Foundry Local: looked up, not managed. Declares RBAC at the
+ * cluster scope, gives the cluster's own Arc identity the role it needs to check callers' RBAC (without it
+ * every call fails with 500 `rbac_check_unavailable`), and optionally installs the Foundry Local extension.
+ */
+export class ArcCluster extends pulumi.ComponentResource {
+    /** ARM id of the connected cluster: the scope of Foundry Local role assignments. */
+    public readonly clusterId: pulumi.Output<string>;
+    /** Object id of the cluster's Arc (system-assigned) identity. */
+    public readonly arcPrincipalId: pulumi.Output<string>;
+
+    constructor(name: string, args: ArcClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("foundry-entra:index:ArcCluster", name, {}, opts);
+        const { cluster: c, extension } = args.config;
+        const cluster = kubernetes.getConnectedClusterOutput({ clusterName: c.name, resourceGroupName: c.resourceGroupName }, { parent: this });
+        this.clusterId = cluster.id;
+        this.arcPrincipalId = cluster.identity.principalId;
+
+        assignRole(`${name}-arc-identity-${ROLES.openAiUser.slug}`, {
+            principalId: this.arcPrincipalId,
+            principalType: "ServicePrincipal",
+            role: ROLES.openAiUser,
+            scope: this.clusterId,
+            description: "foundry-entra: lets the cluster's Arc identity check callers' role assignments",
+        }, args.subscriptionId, { parent: this });
+
+        declareGrants(name, args.requests, new Map([["foundry-local", { kind: "FoundryLocal" as const, scope: this.clusterId }]]),
+            args.subscriptionId, this);
+
+        if (args.config.installExtension) {
+            // Preview, for allow-listed subscriptions; needs the Microsoft.CertManagement extension in place first.
+            new kubernetesconfiguration.Extension(`${name}-foundry-local`, {
+                resourceGroupName: c.resourceGroupName,
+                clusterName: c.name,
+                clusterRp: "Microsoft.Kubernetes",
+                clusterResourceName: "connectedClusters",
+                extensionName: extension.name,
+                extensionType: "Microsoft.Foundry",
+                releaseTrain: extension.releaseTrain,
+                autoUpgradeMinorVersion: extension.version === undefined,
+                ...(extension.version ? { version: extension.version } : {}),
+                scope: { cluster: { releaseNamespace: extension.releaseNamespace } },
+                configurationSettings: {
+                    "entraAuth.enabled": "true",
+                    "entraAuth.tenantId": args.tenantId,
+                    "entraAuth.clientId": args.apiClientId,
+                },
+            }, { parent: this });
+        }
+        this.registerOutputs({ clusterId: this.clusterId, arcPrincipalId: this.arcPrincipalId });
+    }
+}

@@ -1,0 +1,121 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as azuread from "@pulumi/azuread";
+import { stableGuid } from "../src/lib/ids";
+
+/** The Azure CLI's client id, pre-authorised so users get tokens with `az account get-access-token`. */
+export const AZURE_CLI_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+
+export interface FoundryLocalApiArgs {
+    /** Display name of the API app registration. @default `foundry-entra-<stack>-foundry-local-api` (set by config) */
+    readonly displayName: string;
+    /** Owners (object ids) of the app registration and service principal. @default [] */
+    readonly owners: pulumi.Input<string>[];
+    /** Delegated scope users' tokens carry in `scp`. @default "foundry_access" */
+    readonly scopeValue: string;
+    /** App role service principals' and managed identities' tokens carry in `roles`. @default "FoundryInferenceAccess" */
+    readonly appRoleValue: string;
+    /** Pre-authorise the Azure CLI for the scope. @default true */
+    readonly preAuthorizeAzureCli?: boolean;
+    /** Project and stack the scope and app-role GUIDs are derived from, so they stay the same run after run. */
+    readonly idSeed: { readonly project: string; readonly stack: string };
+    /** Object id of the gateway's service principal, which gets the app role. */
+    readonly gatewayServicePrincipalObjectId: pulumi.Input<string>;
+    /** Put `protect: true` on the app registration and service principal. @default false */
+    readonly protect?: boolean;
+}
+
+/** The scope and app-role GUIDs for a project, stack and value; the same inputs always give the same GUIDs. */
+export function foundryLocalIds(seed: { project: string; stack: string }, scopeValue: string, appRoleValue: string) {
+    return {
+        scopeId: stableGuid(seed.project, seed.stack, "foundry-local-api", "scope", scopeValue),
+        appRoleId: stableGuid(seed.project, seed.stack, "foundry-local-api", "app-role", appRoleValue),
+    };
+}
+
+/**
+ * The API app registration Foundry Local's authentication sidecar validates tokens against (Microsoft Learn,
+ * "Configure Microsoft Entra ID for Foundry Local enabled by Azure Arc"): Application ID URI
+ * `api://<client-id>`, v2 access tokens, an admin-consent delegated scope for users, an app role for
+ * applications, the Azure CLI pre-authorised, and a service principal.
+ */
+export class FoundryLocalApi extends pulumi.ComponentResource {
+    public readonly clientId: pulumi.Output<string>;
+    public readonly identifierUri: pulumi.Output<string>;
+    /** `api://<client-id>/<scope>`: what users request. */
+    public readonly userScope: pulumi.Output<string>;
+    /** `api://<client-id>/.default`: what applications request. */
+    public readonly appScope: pulumi.Output<string>;
+    public readonly servicePrincipalObjectId: pulumi.Output<string>;
+    public readonly scopeId: string;
+    public readonly appRoleId: string;
+
+    constructor(name: string, args: FoundryLocalApiArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("foundry-entra:index:FoundryLocalApi", name, {}, opts);
+        const protect = args.protect ?? false;
+        const ids = foundryLocalIds(args.idSeed, args.scopeValue, args.appRoleValue);
+        this.scopeId = ids.scopeId;
+        this.appRoleId = ids.appRoleId;
+
+        const app = new azuread.Application(`${name}-app`, {
+            displayName: args.displayName,
+            signInAudience: "AzureADMyOrg",
+            owners: args.owners,
+            notes: "Managed by foundry-entra: Foundry Local inference API",
+            api: {
+                // The sidecar rejects v1 tokens (issuer https://sts.windows.net/...).
+                requestedAccessTokenVersion: 2,
+                oauth2PermissionScopes: [{
+                    id: ids.scopeId,
+                    value: args.scopeValue,
+                    type: "Admin",
+                    enabled: true,
+                    adminConsentDisplayName: "Access Foundry Local inference endpoints",
+                    adminConsentDescription: "Allows the application to access Foundry Local inference endpoints on behalf of the signed-in user",
+                }],
+            },
+            appRoles: [{
+                id: ids.appRoleId,
+                value: args.appRoleValue,
+                allowedMemberTypes: ["Application"],
+                displayName: args.appRoleValue,
+                description: "Access Foundry Local inference endpoints",
+                enabled: true,
+            }],
+        }, {
+            parent: this,
+            protect,
+            // The URI is declared by ApplicationIdentifierUri below (an app cannot name its own client id);
+            // without this, every later update of the Application would erase it (pulumi/pulumi-azuread#1036).
+            ignoreChanges: ["identifierUris"],
+        });
+        this.clientId = app.clientId;
+
+        const uri = new azuread.ApplicationIdentifierUri(`${name}-uri`, {
+            applicationId: app.id,
+            identifierUri: pulumi.interpolate`api://${app.clientId}`,
+        }, { parent: this });
+        this.identifierUri = uri.identifierUri;
+        this.userScope = pulumi.interpolate`${uri.identifierUri}/${args.scopeValue}`;
+        this.appScope = pulumi.interpolate`${uri.identifierUri}/.default`;
+
+        if (args.preAuthorizeAzureCli ?? true) {
+            new azuread.ApplicationPreAuthorized(`${name}-azure-cli`, {
+                applicationId: app.id,
+                authorizedClientId: AZURE_CLI_CLIENT_ID,
+                permissionIds: [ids.scopeId],
+            }, { parent: this });
+        }
+
+        const sp = new azuread.ServicePrincipal(`${name}-sp`, { clientId: app.clientId, owners: args.owners }, { parent: this, protect });
+        this.servicePrincipalObjectId = sp.objectId;
+
+        // The gateway calls Foundry Local as an application: its tokens need the app role in `roles`.
+        new azuread.AppRoleAssignment(`${name}-gateway-app-role`, {
+            appRoleId: ids.appRoleId,
+            principalObjectId: args.gatewayServicePrincipalObjectId,
+            resourceObjectId: sp.objectId,
+        }, { parent: this });
+
+        this.registerOutputs({ clientId: this.clientId, identifierUri: this.identifierUri });
+    }
+}

@@ -1,0 +1,189 @@
+/**
+ * Mock providers for running the program offline. They answer the way the real providers would: GUID client
+ * and object ids, ARM ids, endpoints, client secret values, and a real self-signed certificate signed with a
+ * fixed mock-only key (so thumbprints can be checked with openssl). Every answer is derived from the
+ * resource's type and name, so the same config always renders the same values.
+ */
+import { createHash, createPrivateKey, createPublicKey } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
+import forge from "node-forge";
+import { stableGuid } from "../src/lib/ids";
+
+type Props = Record<string, unknown>;
+
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+/** Strips the runtime's secret wrappers from a mock input value. */
+export function unwrapSecrets(v: unknown): unknown {
+    if (Array.isArray(v)) return v.map(unwrapSecrets);
+    if (v && typeof v === "object") {
+        const o = v as Props;
+        if (o[SIG_KEY] === SECRET_SIG) return unwrapSecrets(o.value);
+        return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, unwrapSecrets(x)]));
+    }
+    return v;
+}
+
+export const MOCK_KEY_PKCS8 = readFileSync(join(__dirname, "fixtures", "mock-only-rsa-2048.pem"), "utf8");
+export const MOCK_KEY_PKCS1 = createPrivateKey(MOCK_KEY_PKCS8).export({ type: "pkcs1", format: "pem" }).toString();
+const MOCK_PUBLIC_KEY = createPublicKey(MOCK_KEY_PKCS8).export({ type: "spki", format: "pem" }).toString();
+
+const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
+
+export interface MockAnswers {
+    /** The clock the mock tls provider stamps certificates with. */
+    readonly now: Date;
+}
+
+export class ProviderMocks implements pulumi.runtime.Mocks {
+    /** Values the cloud (or a provider) assigns, mapped to a readable placeholder, for renders. */
+    readonly assigned = new Map<string, string>();
+    /** Every secret value a mock handed out, so tests can grep renders for leaks. */
+    readonly secretValues = new Set<string>([MOCK_KEY_PKCS8, MOCK_KEY_PKCS1]);
+    readonly tenantId: string;
+    readonly subscriptionId: string;
+    readonly deployerObjectId: string;
+
+    constructor(private readonly answers: MockAnswers) {
+        this.tenantId = this.guid("tenantId", "tenant");
+        this.subscriptionId = this.guid("subscriptionId", "subscription");
+        this.deployerObjectId = this.guid("objectId", "deployer");
+    }
+
+    /** A deterministic GUID, remembered as a placeholder "<label>". */
+    private guid(field: string, ...parts: string[]): string {
+        const value = stableGuid("mock", field, ...parts);
+        this.assigned.set(value, `${parts.join(":")}.${field}`);
+        return value;
+    }
+
+    private arm(rg: string, provider: string, name: string): string {
+        return `/subscriptions/${this.subscriptionId}/resourceGroups/${rg}/providers/${provider}/${name}`;
+    }
+
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Props } {
+        const inputs = args.inputs as Props;
+        const plain = unwrapSecrets(inputs) as Props;
+        const { id, state } = this.answer(args.type, args.name, plain, inputs);
+        return { id: args.id || id, state: { ...inputs, ...state } };
+    }
+
+    private answer(type: string, name: string, p: Props, raw: Props): { id: string; state: Props } {
+        const str = (k: string) => String(p[k] ?? "");
+        switch (type) {
+            case "azuread:index/application:Application": {
+                const objectId = this.guid("objectId", name);
+                const clientId = this.guid("clientId", name);
+                return { id: `/applications/${objectId}`, state: { objectId, clientId } };
+            }
+            case "azuread:index/servicePrincipal:ServicePrincipal": {
+                const objectId = this.guid("objectId", name);
+                return { id: `/servicePrincipals/${objectId}`, state: { objectId, applicationTenantId: this.tenantId } };
+            }
+            case "azuread:index/applicationPassword:ApplicationPassword": {
+                const value = `mock-client-secret~${createHash("sha256").update(name).digest("base64url").slice(0, 32)}`;
+                this.secretValues.add(value);
+                const keyId = this.guid("keyId", name);
+                return { id: `${str("applicationId")}/password/${keyId}`, state: { value, keyId } };
+            }
+            case "azuread:index/applicationCertificate:ApplicationCertificate": {
+                const keyId = this.guid("keyId", name);
+                return { id: `${str("applicationId")}/certificate/${keyId}`, state: { keyId } };
+            }
+            case "azuread:index/applicationIdentifierUri:ApplicationIdentifierUri":
+                return { id: `${str("applicationId")}/identifierUri/${Buffer.from(str("identifierUri")).toString("base64url")}`, state: {} };
+            case "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential": {
+                const credentialId = this.guid("credentialId", name);
+                return { id: `${str("applicationId")}/federatedIdentityCredential/${credentialId}`, state: { credentialId } };
+            }
+            case "azuread:index/appRoleAssignment:AppRoleAssignment":
+                return { id: `/servicePrincipals/${str("resourceObjectId")}/appRoleAssignedTo/${this.guid("id", name)}`, state: {} };
+            case "tls:index/privateKey:PrivateKey":
+                return { id: createHash("sha1").update(name).digest("hex"), state: {
+                    privateKeyPem: MOCK_KEY_PKCS1, privateKeyPemPkcs8: MOCK_KEY_PKCS8,
+                    publicKeyPem: MOCK_PUBLIC_KEY,
+                } };
+            case "tls:index/selfSignedCert:SelfSignedCert":
+                return this.selfSignedCert(name, p);
+            case "azure-native:cognitiveservices:Account": {
+                const sub = (p.properties as Props | undefined)?.customSubDomainName ?? p.accountName;
+                const openAi = `https://${String(sub)}.openai.azure.com/`;
+                const endpoint = p.kind === "OpenAI" ? openAi : `https://${String(sub)}.cognitiveservices.azure.com/`;
+                return { id: this.arm(str("resourceGroupName"), "Microsoft.CognitiveServices/accounts", str("accountName")), state: {
+                    name: p.accountName,
+                    properties: { ...(raw.properties as Props), endpoint, provisioningState: "Succeeded" },
+                } };
+            }
+            case "azure-native:cognitiveservices:Deployment":
+                return { id: this.arm(str("resourceGroupName"), "Microsoft.CognitiveServices/accounts", `${str("accountName")}/deployments/${str("deploymentName")}`), state: { name: p.deploymentName } };
+            case "azure-native:authorization:RoleAssignment":
+                return { id: `${str("scope")}/providers/Microsoft.Authorization/roleAssignments/${str("roleAssignmentName")}`, state: { name: p.roleAssignmentName } };
+            case "azure-native:managedidentity:UserAssignedIdentity":
+                return { id: this.arm(str("resourceGroupName"), "Microsoft.ManagedIdentity/userAssignedIdentities", str("resourceName")), state: {
+                    principalId: this.guid("principalId", name), clientId: this.guid("clientId", name), tenantId: this.tenantId, name: p.resourceName,
+                } };
+            case "azure-native:kubernetesconfiguration:Extension":
+                return { id: this.arm(str("resourceGroupName"), "Microsoft.Kubernetes/connectedClusters", `${str("clusterName")}/providers/Microsoft.KubernetesConfiguration/extensions/${str("extensionName")}`), state: {} };
+            case "azure-native:keyvault:Secret": {
+                const vault = str("vaultName");
+                const secretName = str("secretName");
+                const version = createHash("sha256").update(name).digest("hex").slice(0, 32);
+                this.assigned.set(version, `${name}.version`);
+                return { id: this.arm(str("resourceGroupName"), "Microsoft.KeyVault/vaults", `${vault}/secrets/${secretName}`), state: {
+                    name: secretName,
+                    properties: { ...((raw.properties as Props | undefined) ?? {}), secretUri: `https://${vault}.vault.azure.net/secrets/${secretName}`,
+                        secretUriWithVersion: `https://${vault}.vault.azure.net/secrets/${secretName}/${version}` },
+                } };
+            }
+            default:
+                return { id: `${name}-id`, state: {} };
+        }
+    }
+
+    private selfSignedCert(name: string, p: Props): { id: string; state: Props } {
+        const hours = Number(p.validityPeriodHours ?? 24 * 365);
+        const notBefore = new Date(Math.floor(this.answers.now.getTime() / 1000) * 1000);
+        const notAfter = new Date(notBefore.getTime() + hours * 3600_000);
+        const key = forge.pki.privateKeyFromPem(String(p.privateKeyPem ?? MOCK_KEY_PKCS1));
+        const cert = forge.pki.createCertificate();
+        cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
+        // A positive serial derived from the name keeps every certificate distinct and every render identical.
+        cert.serialNumber = `0${createHash("sha256").update(name).digest("hex").slice(0, 31)}`;
+        cert.validity.notBefore = notBefore;
+        cert.validity.notAfter = notAfter;
+        const cn = String((p.subject as Props | undefined)?.commonName ?? name);
+        cert.setSubject([{ name: "commonName", value: cn }]);
+        cert.setIssuer([{ name: "commonName", value: cn }]);
+        cert.sign(key, forge.md.sha256.create());
+        return { id: cert.serialNumber, state: {
+            certPem: forge.pki.certificateToPem(cert).replace(/\r\n/g, "\n"),
+            validityStartTime: rfc3339(notBefore),
+            validityEndTime: rfc3339(notAfter),
+        } };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Props {
+        const p = unwrapSecrets(args.inputs) as Props;
+        switch (args.token) {
+            case "azuread:index/getClientConfig:getClientConfig":
+            case "azure-native:authorization:getClientConfig":
+                return { tenantId: this.tenantId, subscriptionId: this.subscriptionId, objectId: this.deployerObjectId,
+                    clientId: this.guid("clientId", "deployer"), id: this.tenantId };
+            case "azuread:index/getUser:getUser":
+                return { objectId: this.guid("objectId", "user", String(p.userPrincipalName)), userPrincipalName: p.userPrincipalName };
+            case "azuread:index/getGroup:getGroup":
+                return { objectId: this.guid("objectId", "group", String(p.displayName)), displayName: p.displayName };
+            case "azure-native:kubernetes:getConnectedCluster":
+                return {
+                    id: this.arm(String(p.resourceGroupName), "Microsoft.Kubernetes/connectedClusters", String(p.clusterName)),
+                    name: p.clusterName,
+                    identity: { principalId: this.guid("principalId", "arc", String(p.clusterName)), tenantId: this.tenantId, type: "SystemAssigned" },
+                };
+            default:
+                throw new Error(`mock: no answer for invoke ${args.token}; add one to harness/mocks.ts`);
+        }
+    }
+}

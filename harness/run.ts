@@ -1,0 +1,129 @@
+/**
+ * Runs the real program (`runStack`, the function `index.ts` exports) under the SDK's mock runtime with a
+ * given stack config, and returns every registered resource and the resolved stack outputs. Used by the
+ * tests, `npm run render` and `npm run bench`. No Pulumi CLI, no cloud credentials, no network.
+ */
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+import { NAMESPACE } from "../src/config/parse";
+import { runStack } from "../src/program";
+import { ProviderMocks } from "./mocks";
+import { Recorder, waitForRegistrations, type RecordedResource } from "./recorder";
+
+export const PROJECT = NAMESPACE;
+/** The clock tests and renders use unless told otherwise, so every run declares the same credentials. */
+export const DEFAULT_NOW = new Date("2026-01-01T00:00:00Z");
+
+export interface HarnessOptions {
+    /** Stack config as `pulumi.runtime.allConfig()` holds it: `"<namespace>:<key>"` → string (objects as JSON). */
+    readonly config: Readonly<Record<string, string>>;
+    /** @default "dev" */
+    readonly stack?: string;
+    /** @default DEFAULT_NOW */
+    readonly now?: Date;
+}
+
+export interface HarnessResource extends RecordedResource {
+    /** Inputs with secret wrappers removed. */
+    readonly inputs: Record<string, unknown>;
+    /** Dotted paths (e.g. `privateKeyPem`, `properties.value`) of inputs that are Pulumi secrets. */
+    readonly secretInputPaths: readonly string[];
+}
+
+export interface RunResult {
+    readonly project: string;
+    readonly stack: string;
+    readonly resources: readonly HarnessResource[];
+    /** The stack outputs, resolved to plain values. */
+    readonly outputs: Record<string, unknown>;
+    /** Dotted paths of outputs that are Pulumi secrets (e.g. `gateway.clientSecret.value`). */
+    readonly secretOutputPaths: readonly string[];
+    /** The outputs as the program returned them (Outputs), for `pulumi.isSecret` checks. */
+    readonly rawOutputs: Record<string, unknown>;
+    readonly mocks: ProviderMocks;
+}
+
+/** The program refused to run (e.g. invalid config); carries what was registered before it stopped. */
+export class ProgramFailed extends Error {
+    constructor(override readonly cause: unknown, readonly resources: readonly RecordedResource[]) {
+        super(cause instanceof Error ? cause.message : String(cause));
+        this.name = "ProgramFailed";
+    }
+}
+
+export async function runProgram(options: HarnessOptions): Promise<RunResult> {
+    const stack = options.stack ?? "dev";
+    const mocks = new ProviderMocks({ now: options.now ?? DEFAULT_NOW });
+    await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
+    // setAllConfig replaces all config (and would leak into the next run otherwise).
+    pulumi.runtime.setAllConfig({ ...options.config });
+    const recorder = new Recorder();
+    recorder.attach();
+
+    let rawOutputs: Record<string, unknown>;
+    try {
+        rawOutputs = await runStack({ now: options.now ?? DEFAULT_NOW });
+    } catch (err) {
+        await waitForRegistrations();
+        throw new ProgramFailed(err, [...recorder.resources]);
+    }
+    const secretOutputPaths: string[] = [];
+    const outputs = (await resolveDeep(rawOutputs, "", secretOutputPaths)) as Record<string, unknown>;
+    await waitForRegistrations();
+
+    const resources = recorder.resources.map((r) => {
+        const secretInputPaths: string[] = [];
+        const inputs = stripSecrets(r.rawInputs, "", secretInputPaths) as Record<string, unknown>;
+        return { ...r, inputs, secretInputPaths };
+    });
+    return { project: PROJECT, stack, resources, outputs, secretOutputPaths, rawOutputs, mocks };
+}
+
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const join = (base: string, key: string | number) => (base === "" ? String(key) : `${base}.${key}`);
+
+function stripSecrets(v: unknown, path: string, secrets: string[]): unknown {
+    if (Array.isArray(v)) return v.map((x, i) => stripSecrets(x, join(path, i), secrets));
+    if (v && typeof v === "object") {
+        const o = v as Record<string, unknown>;
+        if (o[SIG_KEY] === SECRET_SIG) {
+            secrets.push(path);
+            return stripSecrets(o.value, path, []);
+        }
+        return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, stripSecrets(x, join(path, k), secrets)]));
+    }
+    return v;
+}
+
+async function resolveDeep(v: unknown, path: string, secrets: string[]): Promise<unknown> {
+    if (pulumi.Output.isInstance(v)) {
+        const output = v as pulumi.Output<unknown>;
+        const [value, secret] = await Promise.all([new Promise<unknown>((r) => output.apply((x) => r(x))), pulumi.isSecret(output)]);
+        if (secret) secrets.push(path);
+        return resolveDeep(value, path, secret ? [] : secrets);
+    }
+    if (Array.isArray(v)) return Promise.all(v.map((x, i) => resolveDeep(x, join(path, i), secrets)));
+    if (v && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+        const entries = await Promise.all(Object.entries(v).map(async ([k, x]) => [k, await resolveDeep(x, join(path, k), secrets)] as const));
+        return Object.fromEntries(entries.filter(([, x]) => x !== undefined));
+    }
+    return v;
+}
+
+/**
+ * Reads a stack config file (`Pulumi.<stack>.yaml`) into the form the runtime holds: object values as JSON,
+ * scalars as strings. Encrypted (`secure:`) values cannot be read offline and become "[secret]".
+ */
+export function loadStackConfigFile(path: string): { stack: string; config: Record<string, string> } {
+    const doc = parseYaml(readFileSync(path, "utf8")) as { config?: Record<string, unknown> } | null;
+    const config: Record<string, string> = {};
+    for (const [key, value] of Object.entries(doc?.config ?? {})) {
+        if (value && typeof value === "object" && "secure" in value) config[key] = "[secret]";
+        else config[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    const match = /^Pulumi\.(.+)\.ya?ml$/.exec(basename(path));
+    return { stack: match?.[1] ?? basename(path).replace(/\.ya?ml$/, ""), config };
+}

@@ -1,0 +1,286 @@
+/**
+ * Parses and validates the whole stack configuration once, before any resource is registered.
+ * Every problem becomes one line naming the key path, what was wrong and what is allowed; all problems
+ * are reported at once.
+ */
+import type { z } from "zod";
+import { principalLabel, principalSlug, type Principal } from "../lib/names";
+import { resolveRole } from "./roles";
+import { FOUNDRY_LOCAL, StackConfigSchema, type RawStackConfig } from "./schema";
+import type { AccessGrantConfig, ManagedIdentityConfig, StackConfig } from "./types";
+
+export const NAMESPACE = "foundry-entra";
+const KNOWN_KEYS = Object.keys(StackConfigSchema.shape);
+
+export interface ParseContext {
+    readonly project?: string;
+    readonly stack: string;
+}
+
+export type ParseResult =
+    | { readonly ok: true; readonly config: StackConfig }
+    | { readonly ok: false; readonly problems: readonly string[] };
+
+/** The error thrown by the program for bad config: one line per problem, no stack trace. */
+export class ConfigError extends Error {
+    constructor(readonly problems: readonly string[]) {
+        super(`Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+            problems.map((p) => `  ${p}`).join("\n"));
+        this.name = "ConfigError";
+    }
+}
+
+/** Renders a zod path as the config key path a user types, e.g. `foundry-entra:access[2].principalId`. */
+export function keyPath(path: readonly PropertyKey[]): string {
+    let out = NAMESPACE;
+    path.forEach((part, i) => {
+        if (typeof part === "number") out += `[${part}]`;
+        else out += i === 0 ? `:${String(part)}` : `.${String(part)}`;
+    });
+    return out;
+}
+
+function describe(value: unknown): string {
+    if (value === undefined) return "nothing";
+    if (value === null) return "null";
+    if (Array.isArray(value)) return "a list";
+    if (typeof value === "object") return "an object";
+    return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function issueLines(issue: z.core.$ZodIssue, basePath: readonly PropertyKey[] = []): string[] {
+    const path = [...basePath, ...issue.path];
+    switch (issue.code) {
+        case "unrecognized_keys":
+            return issue.keys.map((k) => `${keyPath([...path, k])}: unknown key; allowed here: ${allowedKeysAt(path)}`);
+        case "invalid_type": {
+            const input = (issue as { input?: unknown }).input;
+            if (input === undefined) return [`${keyPath(path)}: is required (expected ${issue.expected})`];
+            if (issue.message && !issue.message.startsWith("Invalid input")) return [`${keyPath(path)}: ${issue.message}`];
+            return [`${keyPath(path)}: expected ${issue.expected}, got ${describe(input)}`];
+        }
+        case "invalid_union": {
+            // Report the branch that got furthest (its issues have the deepest paths).
+            const branches = issue.errors.filter((b) => b.length > 0);
+            const best = branches.sort((a, b) => depth(b) - depth(a))[0];
+            if (best && depth(best) > 0) return best.flatMap((i) => issueLines(i, path));
+            return [`${keyPath(path)}: ${issue.message}`];
+        }
+        default:
+            return [`${keyPath(path)}: ${issue.message}`];
+    }
+}
+
+const depth = (issues: readonly z.core.$ZodIssue[]) => Math.max(0, ...issues.map((i) => i.path.length));
+
+function allowedKeysAt(path: readonly PropertyKey[]): string {
+    // Walk the schema along the path to list the keys an object accepts there.
+    let schema: unknown = StackConfigSchema;
+    for (const part of path) {
+        schema = unwrap(schema);
+        if (typeof part === "number") schema = (schema as { element?: unknown }).element;
+        else schema = (schema as { shape?: Record<string, unknown> }).shape?.[String(part)];
+    }
+    const shape = (unwrap(schema) as { shape?: Record<string, unknown> } | undefined)?.shape;
+    return shape ? Object.keys(shape).filter((k) => k !== "enabled").join(", ") : "(none)";
+}
+
+function unwrap(schema: unknown): unknown {
+    let s = schema as { def?: { innerType?: unknown; out?: unknown; type?: string } } | undefined;
+    for (let i = 0; i < 10 && s?.def; i++) {
+        const next = s.def.innerType ?? (s.def.type === "pipe" ? s.def.out : undefined);
+        if (!next) break;
+        s = next as typeof s;
+    }
+    return s;
+}
+
+/** Decodes Pulumi's config strings: objects, lists, numbers and booleans arrive as JSON text. */
+function decode(value: string): unknown {
+    try {
+        return JSON.parse(value);
+    } catch {
+        return value;
+    }
+}
+
+/**
+ * Parses the stack's whole config (as `pulumi.runtime.allConfig()` returns it: `"<namespace>:<key>"` → string).
+ */
+export function parseStackConfig(all: Readonly<Record<string, string>>, ctx: ParseContext): ParseResult {
+    const problems: string[] = [];
+    const input: Record<string, unknown> = {};
+    for (const [fullKey, value] of Object.entries(all)) {
+        const sep = fullKey.indexOf(":");
+        if (fullKey.slice(0, sep) !== NAMESPACE) continue;
+        const key = fullKey.slice(sep + 1);
+        if (!KNOWN_KEYS.includes(key)) {
+            problems.push(`${NAMESPACE}:${key}: unknown key; allowed: ${KNOWN_KEYS.map((k) => `${NAMESPACE}:${k}`).join(", ")}`);
+            continue;
+        }
+        input[key] = decode(value);
+    }
+    const parsed = StackConfigSchema.safeParse(input, { reportInput: true });
+    if (!parsed.success) problems.push(...parsed.error.issues.flatMap((i) => issueLines(i)));
+    if (problems.length > 0 || !parsed.success) return { ok: false, problems };
+
+    const location = all["azure-native:location"];
+    const normalised = normalise(parsed.data, { ...ctx, location }, problems);
+    return problems.length > 0 ? { ok: false, problems } : { ok: true, config: normalised };
+}
+
+type Ctx = ParseContext & { readonly location?: string };
+
+function normalise(raw: RawStackConfig, ctx: Ctx, problems: string[]): StackConfig {
+    const project = ctx.project ?? NAMESPACE;
+    const problem = (path: readonly PropertyKey[], text: string) => problems.push(`${keyPath(path)}: ${text}`);
+    const gatewayName = raw.gateway.displayName ?? `${project}-${ctx.stack}-gateway`;
+
+    duplicates(raw.accounts.map((a) => a.name), ["accounts"], "name", problem);
+    duplicates(raw.managedIdentities.map((m) => m.name), ["managedIdentities"], "name", problem);
+    duplicates(raw.gateway.federatedCredentials.map((f) => f.name), ["gateway", "federatedCredentials"], "name", problem);
+    duplicates(raw.gateway.federatedCredentials.map((f) => `${f.issuer} ${f.subject}`), ["gateway", "federatedCredentials"], "subject", problem,
+        "the same issuer and subject are already used by");
+    raw.accounts.forEach((a, i) => duplicates(a.deployments.map((d) => d.name), ["accounts", i, "deployments"], "name", problem));
+
+    const accountNames = new Set(raw.accounts.map((a) => a.name));
+    const allTargets = [...raw.accounts.map((a) => a.name), ...(raw.foundryLocal ? [FOUNDRY_LOCAL] : [])];
+    const checkTargets = (list: readonly string[] | undefined, path: readonly PropertyKey[]): string[] => {
+        if (list === undefined) return allTargets;
+        list.forEach((t, j) => {
+            if (t === FOUNDRY_LOCAL) {
+                if (!raw.foundryLocal) problem([...path, j], `"${FOUNDRY_LOCAL}" needs ${NAMESPACE}:foundryLocal to be configured`);
+            } else if (!accountNames.has(t)) {
+                problem([...path, j], `"${t}" is not a declared account; declared: ${[...accountNames, ...(raw.foundryLocal ? [FOUNDRY_LOCAL] : [])].join(", ") || "(none)"}`);
+            }
+        });
+        duplicates([...list], path, undefined, problem);
+        return [...list];
+    };
+
+    const access: AccessGrantConfig[] = [];
+    raw.access.forEach((e, i) => {
+        const path = ["access", i];
+        // Exactly-one-of and principalType rules are checked by the schema.
+        let principal: Principal;
+        if (e.user !== undefined) principal = { kind: "user", upn: e.user };
+        else if (e.group !== undefined) principal = { kind: "group", displayName: e.group };
+        else principal = { kind: "principalId", id: (e.principalId ?? "").toLowerCase(), principalType: e.principalType ?? "User" };
+        access.push({ principal, role: e.role, targets: checkTargets(e.accounts, [...path, "accounts"]) });
+    });
+
+    const managedIdentities: ManagedIdentityConfig[] = [];
+    raw.managedIdentities.forEach((m, i) => {
+        const path = ["managedIdentities", i];
+        const location = m.create?.location ?? ctx.location;
+        if (m.create && !location) problem([...path, "create", "location"], "is required because azure-native:location is not set");
+        managedIdentities.push({
+            name: m.name,
+            ...(m.principalId ? { principalId: m.principalId.toLowerCase() } : {}),
+            ...(m.create ? { create: { resourceGroupName: m.create.resourceGroupName, location: location ?? "" } } : {}),
+            role: m.role,
+            targets: checkTargets(m.accounts, [...path, "accounts"]),
+        });
+    });
+
+    const accounts = raw.accounts.map((a, i) => {
+        const location = a.location ?? ctx.location;
+        if (!location) problem(["accounts", i, "location"], "is required because azure-native:location is not set");
+        return { ...a, location: location ?? "" };
+    });
+
+    const fl = raw.foundryLocal;
+    if (fl && fl.scopeValue === fl.appRoleValue) {
+        problem(["foundryLocal", "appRoleValue"], `"${fl.appRoleValue}" equals scopeValue; scope and app role values share one namespace in Entra and must differ`);
+    }
+
+    const credential = <T extends { enabled: boolean; validityDays: number; rotateEveryDays?: number | undefined; graceDays: number }>(
+        c: T, key: "certificate" | "clientSecret") => {
+        if (!c.enabled) return false as const;
+        if (c.rotateEveryDays !== undefined && c.validityDays < c.rotateEveryDays + c.graceDays) {
+            problem(["gateway", key, "validityDays"], `${c.validityDays} is shorter than rotateEveryDays + graceDays (${c.rotateEveryDays} + ${c.graceDays}); ` +
+                `a credential must outlive its successor's arrival by the grace period, so raise validityDays or lower rotateEveryDays`);
+        }
+        const rotation = c.rotateEveryDays !== undefined ? { rotation: { everyDays: c.rotateEveryDays, graceDays: c.graceDays } } : {};
+        return { validityDays: c.validityDays, ...rotation };
+    };
+    const cert = raw.gateway.certificate;
+    const certificate = credential(cert, "certificate");
+    const clientSecret = credential(raw.gateway.clientSecret, "clientSecret");
+    if (!certificate && !clientSecret && raw.gateway.federatedCredentials.length === 0) {
+        problem(["gateway"], "certificate and clientSecret are both off and no federatedCredentials are declared; the gateway would have no way to sign in");
+    }
+
+    checkGrantCollisions(access, managedIdentities, accounts, problem);
+
+    const delivery = raw.gatewayDelivery;
+    if (delivery?.kubernetes?.format === "envoy" && !clientSecret) {
+        problem(["gatewayDelivery", "kubernetes", "format"], "envoy needs gateway.clientSecret: Envoy AI Gateway's AzureCredentials take a client secret, not a certificate");
+    }
+    if (delivery?.kubernetes && !clientSecret && !certificate) {
+        problem(["gatewayDelivery", "kubernetes"], "there is no credential to deliver: gateway.certificate and gateway.clientSecret are both off");
+    }
+    if (delivery?.keyVault && !clientSecret && !certificate) {
+        problem(["gatewayDelivery", "keyVault"], "there is no credential to store: gateway.certificate and gateway.clientSecret are both off");
+    }
+
+    return {
+        project,
+        stack: ctx.stack,
+        protect: raw.protect,
+        gateway: {
+            displayName: gatewayName,
+            owners: raw.gateway.owners.map((o) => o.toLowerCase()),
+            certificate: certificate && { ...certificate, rsaBits: cert.rsaBits, subject: cert.subject ?? gatewayName },
+            clientSecret,
+            federatedCredentials: raw.gateway.federatedCredentials,
+        },
+        accounts,
+        access,
+        managedIdentities,
+        ...(fl ? {
+            foundryLocal: {
+                ...fl,
+                apiDisplayName: fl.apiDisplayName ?? `${project}-${ctx.stack}-foundry-local-api`,
+            },
+        } : {}),
+        ...(delivery ? {
+            gatewayDelivery: {
+                ...(delivery.keyVault ? { keyVault: { ...delivery.keyVault, secretPrefix: delivery.keyVault.secretPrefix ?? `${ctx.stack}-gateway` } } : {}),
+                ...(delivery.kubernetes ? { kubernetes: { ...delivery.kubernetes, secretName: delivery.kubernetes.secretName ?? `${project}-gateway` } } : {}),
+            },
+        } : {}),
+    };
+}
+
+function duplicates(values: readonly string[], path: readonly PropertyKey[], field: string | undefined,
+    problem: (p: readonly PropertyKey[], t: string) => void, verb = "is already used by") {
+    const seen = new Map<string, number>();
+    values.forEach((v, i) => {
+        const first = seen.get(v);
+        if (first === undefined) seen.set(v, i);
+        else problem(field ? [...path, i, field] : [...path, i], `${verb === "is already used by" ? `"${v}" ${verb}` : verb} ${keyPath([...path, first])}; ${field ?? "entries"} must be unique`);
+    });
+}
+
+/** Two entries that would hand the same principal the same role at the same target collide in Azure. */
+function checkGrantCollisions(access: readonly AccessGrantConfig[], identities: readonly ManagedIdentityConfig[],
+    accounts: readonly { name: string; kind: "OpenAI" | "AIServices" }[], problem: (p: readonly PropertyKey[], t: string) => void) {
+    const kindOf = (t: string) => accounts.find((a) => a.name === t)?.kind ?? "FoundryLocal";
+    const seen = new Map<string, string>();
+    const visit = (principal: Principal, role: string, targets: readonly string[], path: readonly PropertyKey[]) => {
+        for (const t of targets) {
+            const key = `${principalSlug(principal)}|${t}|${resolveRole(role, kindOf(t)).guid}`;
+            const first = seen.get(key);
+            if (first) {
+                problem(path, `gives ${principalLabel(principal)} the role "${resolveRole(role, kindOf(t)).name}" on "${t}" again (already given by ${first}); remove one`);
+            } else {
+                seen.set(key, keyPath(path));
+            }
+        }
+    };
+    access.forEach((a, i) => visit(a.principal, a.role, a.targets, ["access", i]));
+    identities.forEach((m, i) => {
+        if (m.principalId) visit({ kind: "principalId", id: m.principalId, principalType: "ServicePrincipal" }, m.role, m.targets, ["managedIdentities", i]);
+    });
+}

@@ -1,0 +1,242 @@
+/**
+ * The stack configuration contract: one zod schema per config key of the `foundry-entra` namespace.
+ * Field-level rules live here; rules that relate fields to each other live in `validate.ts`.
+ * Every key is documented in the README's configuration reference.
+ */
+import { z } from "zod";
+import { checkRoleSpec, GUID_PATTERN } from "./roles";
+
+/** Maximum lifetime Entra allows for a client secret (24 months). */
+export const MAX_SECRET_DAYS = 730;
+/** Maximum certificate lifetime this project allows (3 years; the policy pack checks the same). */
+export const MAX_CERTIFICATE_DAYS = 1095;
+
+const show = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v) : String(JSON.stringify(v) ?? v));
+
+export const guid = () =>
+    z.string().regex(GUID_PATTERN, { error: (i) => `${show(i.input)} is not a GUID; expected 8-4-4-4-12 hexadecimal digits` })
+        .refine((v) => !/^0{8}-0{4}-0{4}-0{4}-0{12}$/.test(v), {
+            error: "the nil GUID 00000000-0000-0000-0000-000000000000 is a placeholder; put the principal's object id here",
+        });
+
+const httpsUrl = () =>
+    z.string().refine((v) => {
+        try {
+            return new URL(v).protocol === "https:";
+        } catch {
+            return false;
+        }
+    }, { error: (i) => `${show(i.input)} is not an https:// URL` });
+
+const UPN = /^[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
+const upn = () => z.string().regex(UPN, { error: (i) => `${show(i.input)} is not a user principal name; expected name@domain, e.g. alice@contoso.com` });
+
+/** Builds "is required" or "<value> is not <what>; allowed: ..." for enum-like fields. */
+const oneOf = (what: string, allowed: readonly string[]) => (i: { input?: unknown }) =>
+    i.input === undefined ? `is required; allowed: ${allowed.join(", ")}` : `${show(i.input)} is not ${what}; allowed: ${allowed.join(", ")}`;
+
+/** Entry-level rules run even when a field of the entry is wrong, so all problems are reported at once. */
+const always = { when: () => true };
+const fieldsOf = (v: unknown): Record<string, unknown> | undefined =>
+    typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+
+const intIn = (min: number, max: number, what: string) =>
+    z.number({ error: (i) => `expected a whole number of ${what}, got ${show(i.input)}` })
+        .int({ error: (i) => `expected a whole number of ${what}, got ${show(i.input)}` })
+        .min(min, { error: (i) => `${show(i.input)} is below the minimum of ${min} ${what}` })
+        .max(max, { error: (i) => `${show(i.input)} is above the maximum of ${max} ${what}` });
+
+/** Resource-name-like identifiers: letters, digits, hyphen and underscore, starting with a letter or digit. */
+const identifier = (max: number) =>
+    z.string().regex(new RegExp(`^[A-Za-z0-9][A-Za-z0-9_-]{0,${max - 1}}$`), {
+        error: (i) => `${show(i.input)} is not a valid name; use 1-${max} letters, digits, "-" or "_", starting with a letter or digit`,
+    });
+
+/** `false` switches a credential off; `true` or an object switches it on (an object sets its options). */
+const credentialToggle = <T extends z.ZodType>(schema: T) =>
+    z.preprocess((v) => (v === false ? { enabled: false } : v === true || v === undefined ? {} : v), schema);
+
+const rotation = {
+    /** Replace the credential every N days (two alternating slots); off when absent. */
+    rotateEveryDays: intIn(1, MAX_CERTIFICATE_DAYS, "days").optional(),
+    /** How long the previous credential stays valid after its successor exists. */
+    graceDays: intIn(0, 365, "days").default(30),
+};
+
+export const CertificateSchema = credentialToggle(z.strictObject({
+    enabled: z.boolean().default(true),
+    validityDays: intIn(1, MAX_CERTIFICATE_DAYS, "days").default(365),
+    rsaBits: z.union([z.literal(2048), z.literal(3072), z.literal(4096)], {
+        error: (i) => `${show(i.input)} is not an allowed RSA key size; allowed: 2048, 3072, 4096`,
+    }).default(2048),
+    subject: z.string().min(1).max(64).optional(),
+    ...rotation,
+}));
+
+export const ClientSecretSchema = credentialToggle(z.strictObject({
+    enabled: z.boolean().default(true),
+    validityDays: intIn(1, MAX_SECRET_DAYS, "days (Entra allows client secrets at most 24 months)").default(180),
+    ...rotation,
+}));
+
+export const FederatedCredentialSchema = z.strictObject({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,119}$/, {
+        error: (i) => `${show(i.input)} is not a valid federated credential name; use 1-120 letters, digits, "-" or "_"`,
+    }),
+    issuer: httpsUrl(),
+    subject: z.string().min(1, { error: "must not be empty; e.g. system:serviceaccount:<namespace>:<service-account>" }).max(600),
+    audiences: z.array(z.string().min(1)).min(1).default(["api://AzureADTokenExchange"]),
+    description: z.string().max(600).optional(),
+});
+
+export const GatewaySchema = z.strictObject({
+    displayName: z.string().min(1).max(120).optional(),
+    /** Extra owners (object ids) of the app registration; the identity running `pulumi up` is always one. */
+    owners: z.array(guid()).default([]),
+    certificate: CertificateSchema,
+    clientSecret: ClientSecretSchema,
+    federatedCredentials: z.array(FederatedCredentialSchema).default([]),
+});
+
+export const DeploymentSchema = z.strictObject({
+    name: identifier(64),
+    model: z.string().min(1),
+    version: z.string().min(1),
+    format: z.string().min(1).default("OpenAI"),
+    sku: z.enum(["GlobalStandard", "Standard", "DataZoneStandard", "GlobalProvisionedManaged", "ProvisionedManaged", "DataZoneProvisionedManaged", "GlobalBatch", "DataZoneBatch", "DeveloperTier"], {
+        error: (i) => `${show(i.input)} is not a deployment SKU; allowed: GlobalStandard, Standard, DataZoneStandard, GlobalBatch, DataZoneBatch, ProvisionedManaged, GlobalProvisionedManaged, DataZoneProvisionedManaged, DeveloperTier`,
+    }).default("GlobalStandard"),
+    capacity: intIn(1, 100000, "capacity units").default(10),
+});
+
+/** Reserved target name meaning "the Foundry Local cluster". */
+export const FOUNDRY_LOCAL = "foundry-local";
+
+export const AccountSchema = z.strictObject({
+    name: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, {
+        error: (i) => `${show(i.input)} is not a valid account name; use 2-64 lower-case letters, digits or "-", starting and ending with a letter or digit (it is also the endpoint's subdomain)`,
+    }).refine((n) => n !== FOUNDRY_LOCAL, { error: `"${FOUNDRY_LOCAL}" is reserved for the Foundry Local cluster` }),
+    resourceGroupName: z.string().regex(/^[-\w.()]{1,89}[-\w()]$/, { error: (i) => `${show(i.input)} is not a valid resource group name` }),
+    kind: z.enum(["OpenAI", "AIServices"], { error: oneOf("an account kind", ["OpenAI", "AIServices"]) }),
+    existing: z.boolean().default(false),
+    disableLocalAuth: z.boolean().default(true),
+    location: z.string().min(1).optional(),
+    sku: z.string().min(1).default("S0"),
+    publicNetworkAccess: z.enum(["Enabled", "Disabled"]).default("Enabled"),
+    deployments: z.array(DeploymentSchema).default([]),
+});
+
+const role = () => z.string().superRefine((v, ctx) => {
+    const problem = checkRoleSpec(v);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+const targets = () => z.array(z.string().min(1)).min(1, { error: "must name at least one account; leave the key out to mean every account" }).optional();
+
+export const AccessEntrySchema = z.strictObject({
+    user: upn().optional(),
+    group: z.string().min(1).max(256).optional(),
+    principalId: guid().optional(),
+    principalType: z.enum(["User", "Group", "ServicePrincipal"], { error: oneOf("a principal type", ["User", "Group", "ServicePrincipal"]) }).optional(),
+    role: role().default("inference"),
+    accounts: targets(),
+}).superRefine((value, ctx) => {
+    const e = fieldsOf(value);
+    if (!e) return;
+    const given = ["user", "group", "principalId"].filter((k) => e[k] !== undefined);
+    if (given.length !== 1) {
+        ctx.addIssue({ code: "custom", path: [], message: given.length === 0
+            ? "names no principal; set exactly one of user (a UPN), group (a display name) or principalId (with principalType)"
+            : `sets ${given.join(" and ")}; set exactly one of user, group or principalId` });
+    }
+    if (e.principalId !== undefined && e.principalType === undefined) {
+        ctx.addIssue({ code: "custom", path: ["principalType"], message: "is required with principalId; allowed: User, Group, ServicePrincipal" });
+    }
+    const implied = e.user !== undefined ? "User" : e.group !== undefined ? "Group" : undefined;
+    if (implied && e.principalType !== undefined && e.principalType !== implied) {
+        ctx.addIssue({ code: "custom", path: ["principalType"],
+            message: `${show(e.principalType)} contradicts ${implied === "User" ? "user" : "group"} (a ${implied}); leave principalType out` });
+    }
+}, always);
+
+export const ManagedIdentitySchema = z.strictObject({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$/, {
+        error: (i) => `${show(i.input)} is not a valid identity name; use 3-128 letters, digits, "-" or "_", starting with a letter or digit`,
+    }),
+    principalId: guid().optional(),
+    create: z.strictObject({
+        resourceGroupName: z.string().regex(/^[-\w.()]{1,89}[-\w()]$/, { error: (i) => `${show(i.input)} is not a valid resource group name` }),
+        location: z.string().min(1).optional(),
+    }).optional(),
+    role: role().default("inference"),
+    accounts: targets(),
+}).superRefine((value, ctx) => {
+    const m = fieldsOf(value);
+    if (m && (m.principalId === undefined) === (m.create === undefined)) {
+        ctx.addIssue({ code: "custom", path: [], message: m.principalId === undefined
+            ? "sets neither principalId (an existing identity) nor create (a new user-assigned identity); set exactly one"
+            : "sets both principalId and create; set exactly one" });
+    }
+}, always);
+
+export const FoundryLocalSchema = z.strictObject({
+    cluster: z.strictObject({
+        name: z.string().min(1).max(260),
+        resourceGroupName: z.string().regex(/^[-\w.()]{1,89}[-\w()]$/, { error: (i) => `${show(i.input)} is not a valid resource group name` }),
+    }),
+    endpoint: httpsUrl(),
+    /** Display name of the API app registration. */
+    apiDisplayName: z.string().min(1).max(120).optional(),
+    scopeValue: z.string().regex(/^[A-Za-z0-9_.-]{1,120}$/, { error: (i) => `${show(i.input)} is not a valid scope value` }).default("foundry_access"),
+    appRoleValue: z.string().regex(/^[A-Za-z0-9_.-]{1,120}$/, { error: (i) => `${show(i.input)} is not a valid app role value` }).default("FoundryInferenceAccess"),
+    preAuthorizeAzureCli: z.boolean().default(true),
+    installExtension: z.boolean().default(false),
+    extension: z.strictObject({
+        name: z.string().min(1).default("inference-operator"),
+        releaseTrain: z.string().min(1).default("stable"),
+        releaseNamespace: z.string().min(1).default("foundry-local-operator"),
+        version: z.string().min(1).optional(),
+    }).prefault({}),
+});
+
+export const KeyVaultDeliverySchema = z.strictObject({
+    name: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]$/, { error: (i) => `${show(i.input)} is not a valid Key Vault name; use 3-24 letters, digits or "-", starting with a letter` }),
+    resourceGroupName: z.string().regex(/^[-\w.()]{1,89}[-\w()]$/, { error: (i) => `${show(i.input)} is not a valid resource group name` }),
+    /** Principal ids (e.g. the gateway host's managed identity) to grant Key Vault Secrets User on the stored secrets. */
+    readers: z.array(z.strictObject({
+        principalId: guid(),
+        principalType: z.enum(["User", "Group", "ServicePrincipal"]).default("ServicePrincipal"),
+    })).default([]),
+    /** Grant the gateway's own service principal Key Vault Secrets User on the stored secrets. */
+    grantGateway: z.boolean().default(false),
+    secretPrefix: z.string().regex(/^[A-Za-z0-9-]{0,60}$/, { error: (i) => `${show(i.input)} is not a valid secret name prefix; use letters, digits or "-"` }).optional(),
+});
+
+export const KubernetesDeliverySchema = z.strictObject({
+    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: (i) => `${show(i.input)} is not a valid Kubernetes namespace` }),
+    /** Path to a kubeconfig file; the ambient kubeconfig when absent. */
+    kubeconfig: z.string().min(1).optional(),
+    context: z.string().min(1).optional(),
+    format: z.enum(["envoy", "secret"], { error: oneOf("a delivery format", ["envoy", "secret"]) }).default("secret"),
+    secretName: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/).optional(),
+    /** The AIServiceBackend the envoy BackendSecurityPolicy targets. */
+    backendName: z.string().min(1).optional(),
+});
+
+export const GatewayDeliverySchema = z.strictObject({
+    keyVault: KeyVaultDeliverySchema.optional(),
+    kubernetes: KubernetesDeliverySchema.optional(),
+});
+
+/** Every key of the `foundry-entra` namespace, with its schema. */
+export const StackConfigSchema = z.strictObject({
+    gateway: GatewaySchema.prefault({ certificate: undefined, clientSecret: undefined }),
+    accounts: z.array(AccountSchema).default([]),
+    access: z.array(AccessEntrySchema).default([]),
+    managedIdentities: z.array(ManagedIdentitySchema).default([]),
+    foundryLocal: FoundryLocalSchema.optional(),
+    gatewayDelivery: GatewayDeliverySchema.optional(),
+    protect: z.boolean({ error: (i) => `expected true or false, got ${show(i.input)}` }).default(false),
+});
+
+export type RawStackConfig = z.output<typeof StackConfigSchema>;

@@ -1,0 +1,124 @@
+/**
+ * The validated, normalised stack configuration that components receive. Every default is filled in and
+ * every cross-reference has been checked, so components trust these values.
+ */
+import type { Principal, PrincipalType } from "../lib/names";
+import type { TargetKind } from "./roles";
+
+export interface RotationConfig {
+    /** Replace the credential every this many days. */
+    readonly everyDays: number;
+    /** Days the previous credential stays valid after its successor exists. */
+    readonly graceDays: number;
+}
+
+export interface CertificateConfig {
+    readonly validityDays: number;
+    readonly rsaBits: 2048 | 3072 | 4096;
+    readonly subject: string;
+    readonly rotation?: RotationConfig;
+}
+
+export interface ClientSecretConfig {
+    readonly validityDays: number;
+    readonly rotation?: RotationConfig;
+}
+
+export interface FederatedCredentialConfig {
+    readonly name: string;
+    readonly issuer: string;
+    readonly subject: string;
+    readonly audiences: readonly string[];
+    readonly description?: string;
+}
+
+export interface GatewayConfig {
+    readonly displayName: string;
+    readonly owners: readonly string[];
+    readonly certificate: CertificateConfig | false;
+    readonly clientSecret: ClientSecretConfig | false;
+    readonly federatedCredentials: readonly FederatedCredentialConfig[];
+}
+
+export interface DeploymentConfig {
+    readonly name: string;
+    readonly model: string;
+    readonly version: string;
+    readonly format: string;
+    readonly sku: string;
+    readonly capacity: number;
+}
+
+export interface AccountConfig {
+    readonly name: string;
+    readonly resourceGroupName: string;
+    readonly kind: "OpenAI" | "AIServices";
+    readonly existing: boolean;
+    readonly disableLocalAuth: boolean;
+    readonly location: string;
+    readonly sku: string;
+    readonly publicNetworkAccess: "Enabled" | "Disabled";
+    readonly deployments: readonly DeploymentConfig[];
+}
+
+/** A role to hand to a principal at a set of targets (account names and/or "foundry-local"). */
+export interface AccessGrantConfig {
+    readonly principal: Principal;
+    /** The role value from config: "inference", "admin", a built-in role name or a GUID. */
+    readonly role: string;
+    readonly targets: readonly string[];
+}
+
+export interface ManagedIdentityConfig {
+    readonly name: string;
+    readonly principalId?: string;
+    readonly create?: { readonly resourceGroupName: string; readonly location: string };
+    readonly role: string;
+    readonly targets: readonly string[];
+}
+
+export interface FoundryLocalConfig {
+    readonly cluster: { readonly name: string; readonly resourceGroupName: string };
+    readonly endpoint: string;
+    readonly apiDisplayName: string;
+    readonly scopeValue: string;
+    readonly appRoleValue: string;
+    readonly preAuthorizeAzureCli: boolean;
+    readonly installExtension: boolean;
+    readonly extension: { readonly name: string; readonly releaseTrain: string; readonly releaseNamespace: string; readonly version?: string };
+}
+
+export interface KeyVaultDeliveryConfig {
+    readonly name: string;
+    readonly resourceGroupName: string;
+    readonly readers: readonly { readonly principalId: string; readonly principalType: PrincipalType }[];
+    readonly grantGateway: boolean;
+    readonly secretPrefix: string;
+}
+
+export interface KubernetesDeliveryConfig {
+    readonly namespace: string;
+    readonly kubeconfig?: string;
+    readonly context?: string;
+    readonly format: "envoy" | "secret";
+    readonly secretName: string;
+    readonly backendName?: string;
+}
+
+export interface StackConfig {
+    readonly project: string;
+    readonly stack: string;
+    readonly protect: boolean;
+    readonly gateway: GatewayConfig;
+    readonly accounts: readonly AccountConfig[];
+    readonly access: readonly AccessGrantConfig[];
+    readonly managedIdentities: readonly ManagedIdentityConfig[];
+    readonly foundryLocal?: FoundryLocalConfig;
+    readonly gatewayDelivery?: { readonly keyVault?: KeyVaultDeliveryConfig; readonly kubernetes?: KubernetesDeliveryConfig };
+}
+
+/** The kind of a target name: an account's kind, or FoundryLocal for "foundry-local". */
+export function targetKind(config: StackConfig, target: string): TargetKind {
+    const account = config.accounts.find((a) => a.name === target);
+    return account ? account.kind : "FoundryLocal";
+}

@@ -1,0 +1,47 @@
+import * as pulumi from "@pulumi/pulumi";
+import type * as authorization from "@pulumi/azure-native/authorization";
+import { resolveRole, type TargetKind } from "../config/roles";
+import type { PrincipalType } from "./names";
+import { assignRole } from "./rbac";
+
+/** A principal whose object id is known or looked up. */
+export interface PrincipalRef {
+    /** Stable slug used in resource names, e.g. `user-alice-contoso-com`. */
+    readonly key: string;
+    /** How people read it, e.g. `user alice@contoso.com`. */
+    readonly label: string;
+    readonly principalId: pulumi.Input<string>;
+    readonly principalType: PrincipalType;
+}
+
+/** "Give this principal this role at this target." */
+export interface AccessRequest {
+    readonly principal: PrincipalRef;
+    /** A role value from config: "inference", "admin", a built-in role name or a GUID. */
+    readonly role: string;
+    /** An account name or "foundry-local". */
+    readonly target: string;
+}
+
+export interface Target {
+    readonly kind: TargetKind;
+    /** ARM id of the account or connected cluster. */
+    readonly scope: pulumi.Input<string>;
+}
+
+/** Declares one role assignment per request, named `<prefix>-<principal>-<target>-<role>`. */
+export function declareGrants(prefix: string, requests: readonly AccessRequest[], targets: ReadonlyMap<string, Target>,
+    subscriptionId: string, parent: pulumi.Resource): authorization.RoleAssignment[] {
+    return requests.map((r) => {
+        const target = targets.get(r.target);
+        if (!target) throw new Error(`internal: no scope for target "${r.target}" (config validation should have caught this)`);
+        const role = resolveRole(r.role, target.kind);
+        return assignRole(`${prefix}-${r.principal.key}-${r.target}-${role.slug}`, {
+            principalId: r.principal.principalId,
+            principalType: r.principal.principalType,
+            role,
+            scope: target.scope,
+            description: `foundry-entra: ${role.name} for ${r.principal.label}`,
+        }, subscriptionId, { parent });
+    });
+}

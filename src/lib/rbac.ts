@@ -1,0 +1,34 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+import { roleDefinitionId, type BuiltInRole } from "../config/roles";
+import { stableGuid } from "./ids";
+import type { PrincipalType } from "./names";
+
+/** One Azure RBAC role assignment to declare. */
+export interface RoleGrant {
+    /** Object id of the principal receiving the role. */
+    readonly principalId: pulumi.Input<string>;
+    /** Always set: without it a freshly created principal can fail with "principal not found" (Entra replication delay). */
+    readonly principalType: PrincipalType;
+    readonly role: BuiltInRole;
+    /** ARM id of the resource the role applies to (an account, a connected cluster, a Key Vault secret). */
+    readonly scope: pulumi.Input<string>;
+    /** Shown in the portal's role assignment list. */
+    readonly description: string;
+}
+
+/**
+ * Declares a role assignment whose name (a GUID Azure keys on) is derived from scope, principal and role,
+ * like Bicep's guid(): the same grant always has the same name, on every run and machine.
+ */
+export function assignRole(name: string, grant: RoleGrant, subscriptionId: string, opts: pulumi.CustomResourceOptions): authorization.RoleAssignment {
+    return new authorization.RoleAssignment(name, {
+        principalId: grant.principalId,
+        principalType: grant.principalType,
+        roleDefinitionId: roleDefinitionId(subscriptionId, grant.role.guid),
+        scope: grant.scope,
+        roleAssignmentName: pulumi.all([grant.scope, grant.principalId]).apply(([scope, principal]) =>
+            stableGuid("role-assignment", scope.toLowerCase(), principal.toLowerCase(), grant.role.guid)),
+        description: grant.description,
+    }, opts);
+}

@@ -1,0 +1,80 @@
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { loadStackConfigFile, runProgram, ProgramFailed, type HarnessResource, type RunResult } from "../harness/run";
+
+export const ROOT = join(__dirname, "..");
+
+/** The dev stack's config, as the runtime holds it. */
+export function devConfig(): Record<string, string> {
+    return loadStackConfigFile(join(ROOT, "Pulumi.dev.yaml")).config;
+}
+
+/** A config built from plain values (objects are JSON-encoded as Pulumi does). */
+export function config(values: Record<string, unknown>): Record<string, string> {
+    return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+}
+
+/** The dev config with some `foundry-entra:` keys replaced (undefined removes a key). */
+export function devWith(overrides: Record<string, unknown>): Record<string, string> {
+    const base = devConfig();
+    for (const [k, v] of Object.entries(overrides)) {
+        const key = k.includes(":") ? k : `foundry-entra:${k}`;
+        if (v === undefined) delete base[key];
+        else base[key] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    return base;
+}
+
+export async function render(cfg: Record<string, string>, options: { stack?: string; now?: Date } = {}): Promise<RunResult> {
+    return runProgram({ config: cfg, ...options });
+}
+
+/** Runs a config that must be refused; returns the error lines and what got registered. */
+export async function refuse(cfg: Record<string, string>): Promise<{ lines: string[]; registered: number }> {
+    try {
+        await runProgram({ config: cfg });
+    } catch (err) {
+        if (err instanceof ProgramFailed) return { lines: err.message.split("\n").map((l) => l.trim()), registered: err.resources.length };
+        throw err;
+    }
+    throw new Error("the program accepted a config it should refuse");
+}
+
+export function ofType(r: RunResult, type: string): HarnessResource[] {
+    return r.resources.filter((x) => x.type === type);
+}
+
+export function named(r: RunResult, name: string): HarnessResource {
+    const found = r.resources.find((x) => x.name === name);
+    if (!found) throw new Error(`no resource named ${name}; have: ${r.resources.map((x) => x.name).join(", ")}`);
+    return found;
+}
+
+/** Follows a dotted path into a plain value. */
+export function at(value: unknown, path: string): unknown {
+    return path.split(".").reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], value);
+}
+
+/** openssl's SHA-1 fingerprint of a PEM certificate, as upper-case hex without colons. */
+export function opensslSha1(pem: string): string {
+    const out = execFileSync("openssl", ["x509", "-noout", "-fingerprint", "-sha1"], { input: pem }).toString();
+    return out.slice(out.indexOf("=") + 1).trim().replace(/:/g, "").toUpperCase();
+}
+
+export const RT = {
+    app: "azuread:index/application:Application",
+    sp: "azuread:index/servicePrincipal:ServicePrincipal",
+    password: "azuread:index/applicationPassword:ApplicationPassword",
+    appCert: "azuread:index/applicationCertificate:ApplicationCertificate",
+    fic: "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential",
+    identifierUri: "azuread:index/applicationIdentifierUri:ApplicationIdentifierUri",
+    preAuth: "azuread:index/applicationPreAuthorized:ApplicationPreAuthorized",
+    appRoleAssignment: "azuread:index/appRoleAssignment:AppRoleAssignment",
+    key: "tls:index/privateKey:PrivateKey",
+    cert: "tls:index/selfSignedCert:SelfSignedCert",
+    account: "azure-native:cognitiveservices:Account",
+    deployment: "azure-native:cognitiveservices:Deployment",
+    roleAssignment: "azure-native:authorization:RoleAssignment",
+    uai: "azure-native:managedidentity:UserAssignedIdentity",
+    extension: "azure-native:kubernetesconfiguration:Extension",
+} as const;
