@@ -46,12 +46,6 @@ const intIn = (min: number, max: number, what: string) =>
         .min(min, { error: (i) => `${show(i.input)} is below the minimum of ${min} ${what}` })
         .max(max, { error: (i) => `${show(i.input)} is above the maximum of ${max} ${what}` });
 
-/** Resource-name-like identifiers: letters, digits, hyphen and underscore, starting with a letter or digit. */
-const identifier = (max: number) =>
-    z.string().regex(new RegExp(`^[A-Za-z0-9][A-Za-z0-9_-]{0,${max - 1}}$`), {
-        error: (i) => `${show(i.input)} is not a valid name; use 1-${max} letters, digits, "-" or "_", starting with a letter or digit`,
-    });
-
 /** `false` switches a credential off; `true` or an object switches it on (an object sets its options). */
 const credentialToggle = <T extends z.ZodType>(schema: T) =>
     z.preprocess((v) => (v === false ? { enabled: false } : v === true || v === undefined ? {} : v), schema);
@@ -99,7 +93,9 @@ export const GatewaySchema = z.strictObject({
 });
 
 export const DeploymentSchema = z.strictObject({
-    name: identifier(64),
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, {
+        error: (i) => `${show(i.input)} is not a valid deployment name; use 1-64 letters, digits, ".", "-" or "_", starting with a letter or digit`,
+    }),
     model: z.string().min(1),
     version: z.string().min(1),
     format: z.string().min(1).default("OpenAI"),
