@@ -5,4 +5,6 @@ export * from "./foundryAccount";
 export * from "./foundryLocalApi";
 export * from "./gatewayIdentity";
 export * from "./inferenceAccess";
+export * from "./keyVaultDelivery";
+export * from "./kubernetesDelivery";
 export * from "./managedIdentityAccess";

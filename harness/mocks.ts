@@ -36,6 +36,8 @@ const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
 export interface MockAnswers {
     /** The clock the mock tls provider stamps certificates with. */
     readonly now: Date;
+    /** Replaces the answer to an invoke (by token), e.g. to present a vault in access-policy mode. */
+    readonly invokes?: Readonly<Record<string, (inputs: Props) => Props>>;
 }
 
 export class ProviderMocks implements pulumi.runtime.Mocks {
@@ -134,7 +136,8 @@ export class ProviderMocks implements pulumi.runtime.Mocks {
                 this.assigned.set(version, `${name}.version`);
                 return { id: this.arm(str("resourceGroupName"), "Microsoft.KeyVault/vaults", `${vault}/secrets/${secretName}`), state: {
                     name: secretName,
-                    properties: { ...((raw.properties as Props | undefined) ?? {}), secretUri: `https://${vault}.vault.azure.net/secrets/${secretName}`,
+                    // ARM never returns a secret's value; the rest of the properties echo back.
+                    properties: { ...omit((p.properties as Props | undefined) ?? {}, "value"), secretUri: `https://${vault}.vault.azure.net/secrets/${secretName}`,
                         secretUriWithVersion: `https://${vault}.vault.azure.net/secrets/${secretName}/${version}` },
                 } };
             }
@@ -167,6 +170,8 @@ export class ProviderMocks implements pulumi.runtime.Mocks {
 
     call(args: pulumi.runtime.MockCallArgs): Props {
         const p = unwrapSecrets(args.inputs) as Props;
+        const override = this.answers.invokes?.[args.token];
+        if (override) return override(p);
         switch (args.token) {
             case "azuread:index/getClientConfig:getClientConfig":
             case "azure-native:authorization:getClientConfig":
@@ -182,8 +187,18 @@ export class ProviderMocks implements pulumi.runtime.Mocks {
                     name: p.clusterName,
                     identity: { principalId: this.guid("principalId", "arc", String(p.clusterName)), tenantId: this.tenantId, type: "SystemAssigned" },
                 };
+            case "azure-native:keyvault:getVault":
+                return {
+                    id: this.arm(String(p.resourceGroupName), "Microsoft.KeyVault/vaults", String(p.vaultName)),
+                    name: p.vaultName,
+                    properties: { enableRbacAuthorization: true, vaultUri: `https://${String(p.vaultName)}.vault.azure.net/`, tenantId: this.tenantId },
+                };
             default:
                 throw new Error(`mock: no answer for invoke ${args.token}; add one to harness/mocks.ts`);
         }
     }
+}
+
+function omit(o: Props, key: string): Props {
+    return Object.fromEntries(Object.entries(o).filter(([k]) => k !== key));
 }

@@ -6,6 +6,7 @@
  * of @pulumi/pulumi. This module is the only place that touches it; `test/recorder.test.ts` fails loudly if
  * an SDK upgrade changes it.
  */
+import type * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { deserializeProperties } from "@pulumi/pulumi/runtime/rpc";
 
@@ -74,6 +75,18 @@ export function waitForRegistrations(): Promise<void> {
         throw new Error("harness: @pulumi/pulumi/runtime/settings has no waitForRPCs; SDK internals changed (see harness/recorder.ts)");
     }
     return internal.waitForRPCs();
+}
+
+/**
+ * The value of an Output, rejecting when the program's `apply` throws. (Awaiting with the public
+ * `output.apply(resolve)` would wait forever on a failed Output.) `promise()` is @internal in the SDK.
+ */
+export function outputValue<T>(output: pulumi.Output<T>): Promise<T> {
+    const internal = output as unknown as { promise?: () => Promise<T> };
+    if (typeof internal.promise !== "function") {
+        throw new Error("harness: Output has no promise(); @pulumi/pulumi internals changed (see harness/recorder.ts)");
+    }
+    return internal.promise();
 }
 
 export class Recorder {

@@ -9,8 +9,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { NAMESPACE } from "../src/config/parse";
 import { runStack } from "../src/program";
-import { ProviderMocks } from "./mocks";
-import { Recorder, waitForRegistrations, type RecordedResource } from "./recorder";
+import { ProviderMocks, type MockAnswers } from "./mocks";
+import { outputValue, Recorder, waitForRegistrations, type RecordedResource } from "./recorder";
 
 export const PROJECT = NAMESPACE;
 /** The clock tests and renders use unless told otherwise, so every run declares the same credentials. */
@@ -23,6 +23,8 @@ export interface HarnessOptions {
     readonly stack?: string;
     /** @default DEFAULT_NOW */
     readonly now?: Date;
+    /** Replaces mock answers to invokes, by token. @default none */
+    readonly invokes?: MockAnswers["invokes"];
 }
 
 export interface HarnessResource extends RecordedResource {
@@ -55,7 +57,7 @@ export class ProgramFailed extends Error {
 
 export async function runProgram(options: HarnessOptions): Promise<RunResult> {
     const stack = options.stack ?? "dev";
-    const mocks = new ProviderMocks({ now: options.now ?? DEFAULT_NOW });
+    const mocks = new ProviderMocks({ now: options.now ?? DEFAULT_NOW, ...(options.invokes ? { invokes: options.invokes } : {}) });
     await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
     // setAllConfig replaces all config (and would leak into the next run otherwise).
     pulumi.runtime.setAllConfig({ ...options.config });
@@ -101,7 +103,7 @@ function stripSecrets(v: unknown, path: string, secrets: string[]): unknown {
 async function resolveDeep(v: unknown, path: string, secrets: string[]): Promise<unknown> {
     if (pulumi.Output.isInstance(v)) {
         const output = v as pulumi.Output<unknown>;
-        const [value, secret] = await Promise.all([new Promise<unknown>((r) => output.apply((x) => r(x))), pulumi.isSecret(output)]);
+        const [value, secret] = await Promise.all([outputValue(output), pulumi.isSecret(output)]);
         if (secret) secrets.push(path);
         return resolveDeep(value, path, secret ? [] : secrets);
     }

@@ -1,5 +1,5 @@
 /**
- * The foundry-entra program: validates the stack config, then declares every resource of keyless Foundry
+ * The foundry-entra program: validates the stack config, runs pre-flight lookups, then declares every resource of keyless Foundry
  * access and returns the stack outputs a gateway needs. `index.ts` exports `runStack` for the Pulumi CLI;
  * the offline harness (`harness/`) runs the same function under the SDK's mock runtime.
  */
@@ -13,6 +13,7 @@ import { FOUNDRY_LOCAL } from "./config/schema";
 import type { AccessRequest, PrincipalRef, Target } from "./lib/grants";
 import { PrincipalResolver } from "./lib/principals";
 import { declareDelivery } from "./delivery";
+import { preflight, type PreflightFacts } from "./preflight";
 
 /** The scope a gateway requests tokens for, for Azure OpenAI and the `/openai/v1/` surface of Foundry. */
 export const TOKEN_SCOPE = "https://cognitiveservices.azure.com/.default";
@@ -47,12 +48,12 @@ export async function runStack(options: RunOptions = {}): Promise<Record<string,
     const parsed = parseStackConfig(pulumi.runtime.allConfig(), { project: NAMESPACE, stack: pulumi.getStack() });
     if (!parsed.ok) throw new pulumi.RunError(new ConfigError(parsed.problems).message);
     const now = options.now ?? clockFromEnv();
-    const [arm, aad] = await Promise.all([authorization.getClientConfig(), azuread.getClientConfig()]);
-    return declareStack(parsed.config, { now, tenantId: aad.tenantId, subscriptionId: arm.subscriptionId, deployerObjectId: aad.objectId });
+    const [arm, aad, facts] = await Promise.all([authorization.getClientConfig(), azuread.getClientConfig(), preflight(parsed.config)]);
+    return declareStack(parsed.config, { now, tenantId: aad.tenantId, subscriptionId: arm.subscriptionId, deployerObjectId: aad.objectId }, facts);
 }
 
 /** Declares every resource for a validated config and returns the stack outputs. */
-export function declareStack(config: StackConfig, ctx: DeployContext): Record<string, unknown> {
+export function declareStack(config: StackConfig, ctx: DeployContext, facts: PreflightFacts = {}): Record<string, unknown> {
     const owners = [...new Set([ctx.deployerObjectId, ...config.gateway.owners])];
     const gateway = new GatewayIdentity("gateway", {
         displayName: config.gateway.displayName,
@@ -129,7 +130,7 @@ export function declareStack(config: StackConfig, ctx: DeployContext): Record<st
         config: m, targets, subscriptionId: ctx.subscriptionId, ...(foundryLocalRole ? { foundryLocal: foundryLocalRole } : {}),
     })] as const);
 
-    const delivery = declareDelivery(config, gateway, ctx);
+    const delivery = declareDelivery(config, gateway, gatewayPrincipal, ctx, facts);
 
     return {
         tenantId: ctx.tenantId,

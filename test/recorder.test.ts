@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { describe, expect, it } from "vitest";
 import { ProviderMocks } from "../harness/mocks";
-import { Recorder, waitForRegistrations } from "../harness/recorder";
+import { outputValue, Recorder, waitForRegistrations } from "../harness/recorder";
 
 // The recorder reads internals of @pulumi/pulumi (the mock monitor's RegisterResourceRequest). If an SDK
 // upgrade changes them, this test fails first and says where to look: harness/recorder.ts.
@@ -37,5 +37,10 @@ describe("harness recorder", () => {
         expect(recKey.options).toMatchObject({ protect: true, retainOnDelete: false, ignoreChanges: ["rsaBits"] });
         expect(byName.get("other")!.options).toMatchObject({ retainOnDelete: true, replacementTrigger: "gen-7" });
         expect(byName.get("parent")!.custom).toBe(false);
+    });
+
+    it("reads an Output's value through the SDK's internal promise()", async () => {
+        await pulumi.runtime.setMocks(new ProviderMocks({ now: new Date("2026-01-01T00:00:00Z") }), "p", "s", false);
+        expect(await outputValue(pulumi.output("x").apply((v) => `${v}y`))).toBe("xy");
     });
 });

@@ -217,6 +217,10 @@ export const KubernetesDeliverySchema = z.strictObject({
     secretName: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/).optional(),
     /** The AIServiceBackend the envoy BackendSecurityPolicy targets. */
     backendName: z.string().min(1).optional(),
+    /** API version of Envoy AI Gateway's BackendSecurityPolicy CRD installed in the cluster. */
+    envoyApiVersion: z.enum(["aigateway.envoyproxy.io/v1beta1", "aigateway.envoyproxy.io/v1alpha1"], {
+        error: oneOf("a BackendSecurityPolicy API version", ["aigateway.envoyproxy.io/v1beta1", "aigateway.envoyproxy.io/v1alpha1"]),
+    }).default("aigateway.envoyproxy.io/v1beta1"),
 });
 
 export const GatewayDeliverySchema = z.strictObject({

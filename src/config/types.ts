@@ -103,6 +103,7 @@ export interface KubernetesDeliveryConfig {
     readonly format: "envoy" | "secret";
     readonly secretName: string;
     readonly backendName?: string;
+    readonly envoyApiVersion: "aigateway.envoyproxy.io/v1beta1" | "aigateway.envoyproxy.io/v1alpha1";
 }
 
 export interface StackConfig {
