@@ -1,0 +1,137 @@
+/**
+ * The `gateway-config` command: reads stack outputs (a file or stdin), generates one gateway's config and
+ * prints or writes it. Every user-fixable problem is one line on stderr and exit code 2. The I/O is passed in
+ * so tests can run the command in-process with a pretend terminal.
+ */
+import { readFileSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { Command, CommanderError, Option } from "commander";
+import { AUTH_MODES, type AuthMode } from "./auth";
+import { GatewayConfigError } from "./errors";
+import { generate } from "./index";
+import { parseStackOutputsText } from "./outputs";
+import { FORMATS, type Format, type GenerateOptions } from "./types";
+import { emit, writeSecretValues, type OutputStream } from "./write";
+
+export interface CliIo {
+    readonly stdout: OutputStream;
+    readonly stderr: OutputStream;
+    /** Whether stdin is a terminal (then it cannot be the input). */
+    readonly stdinIsTTY: boolean;
+    readStdin(): Promise<string>;
+    /** @default now */
+    readonly now?: Date;
+}
+
+interface CliOptions {
+    format: Format;
+    auth?: AuthMode;
+    outputs?: string;
+    out?: string;
+    showSecrets: boolean;
+    apiVersion?: string;
+    thumbprint?: "hex" | "x5t";
+    secretRef?: string;
+    secretValues?: string;
+    namespace?: string;
+    envoyApiVersion?: "v1beta1" | "v1alpha1";
+    certificatePath?: string;
+}
+
+function command(io: CliIo): Command {
+    return new Command("gateway-config")
+        .description("Turn `pulumi stack output --json --show-secrets` into ready-to-apply AI gateway configuration.")
+        .addOption(new Option("--format <format>", "the gateway").choices(FORMATS).makeOptionMandatory())
+        .addOption(new Option("--auth <mode>", "how the gateway signs in (default: certificate if the stack has one and the gateway supports it, else client-secret, else workload-identity)").choices(AUTH_MODES))
+        .option("--outputs <file>", "the stack outputs JSON; - for stdin (default: stdin when piped)")
+        .option("--out <path>", "write to this file, or into this directory (existing, or ending in /); litellm always writes a directory")
+        .option("--show-secrets", "allow printing secrets to a terminal", false)
+        .option("--api-version <version>", "Azure OpenAI API version (truefoundry, litellm, portkey; default 2024-10-21)")
+        .addOption(new Option("--thumbprint <form>", "truefoundry, certificate: certificate_thumbprint as hex (Azure portal, default) or x5t (base64url)").choices(["hex", "x5t"]))
+        .option("--secret-ref <ref>", "truefoundry: tfy-secret://<tenant>:<group>; reference secrets in that group instead of inlining them")
+        .option("--secret-values <dir>", "truefoundry with --secret-ref: write each referenced secret to <dir>/<key> (mode 0600)")
+        .option("--namespace <ns>", "envoy: namespace of the Secret and the BackendSecurityPolicy (default: default)")
+        .addOption(new Option("--envoy-api-version <version>", "envoy: aigateway.envoyproxy.io version (default: v1beta1)").choices(["v1beta1", "v1alpha1"]))
+        .option("--certificate-path <path>", "litellm, certificate: the path AZURE_CERTIFICATE_PATH names (default: the bundle written by --out)")
+        .exitOverride()
+        .configureOutput({
+            writeOut: (s) => io.stdout.write(s),
+            writeErr: (s) => io.stderr.write(s),
+            outputError: (s, write) => write(`gateway-config: ${s.replace(/^error: /, "")}`),
+        });
+}
+
+async function readOutputs(source: string | undefined, io: CliIo): Promise<{ text: string; name: string }> {
+    if (source === undefined && io.stdinIsTTY) {
+        throw new GatewayConfigError("no stack outputs: pass --outputs outputs.json, or pipe pulumi stack output --json --show-secrets into this command");
+    }
+    if (source === undefined || source === "-") return { text: await io.readStdin(), name: "stdin" };
+    let text: string;
+    try {
+        text = readFileSync(source, "utf8");
+    } catch (err) {
+        throw new GatewayConfigError(`--outputs ${source}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`);
+    }
+    const mode = statSync(source).mode & 0o777;
+    if (mode & 0o077) io.stderr.write(`note: ${source} holds secrets but is readable by others (mode 0${mode.toString(8)}): chmod 600 ${source}\n`);
+    return { text, name: source };
+}
+
+/** Runs a write, turning a file-system error (no such directory, no permission) into one line for `flag`. */
+function writing<T>(flag: string, write: () => T): T {
+    try {
+        return write();
+    } catch (err) {
+        const { code, path } = err as NodeJS.ErrnoException;
+        if (!code || err instanceof GatewayConfigError) throw err;
+        const reason = code === "ENOENT" ? "no such directory" : code === "EACCES" || code === "EPERM" ? "permission denied" : code;
+        // Secret files are written to `<path>.<pid>.tmp` first; name the file the user asked for.
+        throw new GatewayConfigError(`${flag}: cannot write ${path?.replace(/\.\d+\.tmp$/, "") ?? "the output"}: ${reason}`);
+    }
+}
+
+async function run(opts: CliOptions, io: CliIo): Promise<void> {
+    if (opts.secretValues !== undefined && opts.secretRef === undefined) throw new GatewayConfigError("--secret-values goes with --secret-ref");
+    const input = await readOutputs(opts.outputs, io);
+    const outputs = parseStackOutputsText(input.text, input.name);
+    // Undefined means "not given": generate() refuses given options a format does not use.
+    const options: GenerateOptions = {
+        auth: opts.auth,
+        apiVersion: opts.apiVersion,
+        thumbprint: opts.thumbprint,
+        secretRef: opts.secretRef,
+        namespace: opts.namespace,
+        envoyApiVersion: opts.envoyApiVersion,
+        certificatePath: opts.certificatePath,
+        outDir: opts.out === undefined ? undefined : resolve(opts.out),
+        now: io.now,
+    };
+    const config = generate(opts.format, outputs, options);
+    const written = writing("--out", () => emit(config, { out: opts.out, showSecrets: opts.showSecrets, stdout: io.stdout }));
+    if (opts.secretValues !== undefined) written.push(...writing("--secret-values", () => writeSecretValues(opts.secretValues as string, config.secretValues)));
+    for (const f of written) io.stderr.write(`wrote ${f.path}${f.sensitive ? " (mode 0600: it holds secrets)" : ""}\n`);
+    io.stderr.write(`${opts.format}: ${config.auth} auth\n`);
+    for (const note of config.notes) io.stderr.write(`note: ${note}\n`);
+}
+
+/** Runs the command; returns the exit code (0, 1 for an unexpected failure, 2 for a problem the user can fix). */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+    const program = command(io);
+    try {
+        program.parse([...argv], { from: "user" });
+    } catch (err) {
+        if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+        throw err;
+    }
+    try {
+        await run(program.opts<CliOptions>(), io);
+        return 0;
+    } catch (err) {
+        if (err instanceof GatewayConfigError) {
+            io.stderr.write(`gateway-config: ${err.message}\n`);
+            return err.exitCode;
+        }
+        io.stderr.write(`gateway-config: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
+        return 1;
+    }
+}
