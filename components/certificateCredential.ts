@@ -56,8 +56,9 @@ export class CertificateCredential extends pulumi.ComponentResource {
             // A changed trigger replaces the key; the new key replaces the certificate and its upload.
             const trigger = plan ? { replacementTrigger: `generation-${plan.generation}` } : {};
             const key = new tls.PrivateKey(`${name}-key${suffix}`, { algorithm: "RSA", rsaBits: config.rsaBits }, { parent: this, ...trigger });
-            // Provider-marked secrets are not applied by every runtime (the mock runtime ignores them): mark the
-            // key material ourselves, both where it is exported and where it feeds the certificate.
+            // Provider-marked secret outputs are not applied by every runtime (the mock runtime ignores them): mark
+            // the key material ourselves, both where it is exported and where it feeds the certificate (@pulumi/tls
+            // also marks that input secret; this keeps it so if the SDK ever stops). test/secrets.test.ts checks.
             const privateKeyPem = pulumi.secret(key.privateKeyPemPkcs8);
             const cert = new tls.SelfSignedCert(`${name}-cert${suffix}`, {
                 privateKeyPem: pulumi.secret(key.privateKeyPem),

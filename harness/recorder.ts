@@ -28,11 +28,17 @@ export interface RecordedResource {
         readonly import?: string;
         readonly ignoreChanges: readonly string[];
         readonly replaceOnChanges: readonly string[];
-        readonly aliases: readonly unknown[];
+        /** As sent to the engine: the old URN, or a spec whose empty fields mean "as now". */
+        readonly aliases: readonly RecordedAlias[];
         readonly replacementTrigger?: unknown;
         readonly deleteBeforeReplace: boolean;
         readonly provider?: string;
     };
+}
+
+export interface RecordedAlias {
+    readonly urn?: string;
+    readonly spec?: { name: string; type: string; stack: string; project: string; parenturn?: string; noparent?: boolean };
 }
 
 /** The subset of the generated protobuf request this module reads. */
@@ -49,7 +55,7 @@ interface RegisterRequest {
     getImportid(): string;
     getIgnorechangesList(): string[];
     getReplaceonchangesList(): string[];
-    getAliasesList(): unknown[];
+    getAliasesList(): { toObject(): RecordedAlias }[];
     getAliasspecs(): boolean;
     getDeletebeforereplace(): boolean;
     getProvider(): string;
@@ -136,7 +142,7 @@ function record(req: RegisterRequest, urn: string): RecordedResource {
             ...(importId ? { import: importId } : {}),
             ignoreChanges: req.getIgnorechangesList(),
             replaceOnChanges: req.getReplaceonchangesList(),
-            aliases: req.getAliasesList(),
+            aliases: req.getAliasesList().map((a) => a.toObject()),
             ...(trigger !== undefined ? { replacementTrigger: trigger } : {}),
             deleteBeforeReplace: req.getDeletebeforereplace(),
             ...(provider ? { provider } : {}),

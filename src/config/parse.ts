@@ -197,9 +197,13 @@ function normalise(raw: RawStackConfig, ctx: Ctx, problems: string[]): StackConf
     const credential = <T extends { enabled: boolean; validityDays: number; rotateEveryDays?: number | undefined; graceDays: number }>(
         c: T, key: "certificate" | "clientSecret") => {
         if (!c.enabled) return false as const;
-        if (c.rotateEveryDays !== undefined && c.validityDays < c.rotateEveryDays + c.graceDays) {
-            problem(["gateway", key, "validityDays"], `${c.validityDays} is shorter than rotateEveryDays + graceDays (${c.rotateEveryDays} + ${c.graceDays}); ` +
-                `a credential must outlive its successor's arrival by the grace period, so raise validityDays or lower rotateEveryDays`);
+        // A rotated client secret's end date counts from 00:00 UTC of its generation's first day, so a pipeline that
+        // runs later that day takes hours off the overlap: one spare day keeps the full grace period.
+        const spare = key === "clientSecret" ? 1 : 0;
+        if (c.rotateEveryDays !== undefined && c.validityDays < c.rotateEveryDays + c.graceDays + spare) {
+            problem(["gateway", key, "validityDays"], `${c.validityDays} is shorter than rotateEveryDays + graceDays${spare ? " + 1" : ""} ` +
+                `(${c.rotateEveryDays} + ${c.graceDays}${spare ? " + 1" : ""}); a credential must outlive its successor's arrival by the grace period` +
+                `${spare ? " (plus a day for the time of day the pipeline runs)" : ""}, so raise validityDays or lower rotateEveryDays`);
         }
         const rotation = c.rotateEveryDays !== undefined ? { rotation: { everyDays: c.rotateEveryDays, graceDays: c.graceDays } } : {};
         return { validityDays: c.validityDays, ...rotation };

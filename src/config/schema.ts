@@ -53,8 +53,8 @@ const credentialToggle = <T extends z.ZodType>(schema: T) =>
 const rotation = {
     /** Replace the credential every N days (two alternating slots); off when absent. */
     rotateEveryDays: intIn(1, MAX_CERTIFICATE_DAYS, "days").optional(),
-    /** How long the previous credential stays valid after its successor exists. */
-    graceDays: intIn(0, 365, "days").default(30),
+    /** How long the previous credential stays valid after its successor exists (0 would mean no overlap). */
+    graceDays: intIn(1, 365, "days").default(30),
 };
 
 export const CertificateSchema = credentialToggle(z.strictObject({

@@ -5,9 +5,12 @@
  * slot "a" when g is even and slot "b" when odd, so a new generation replaces the credential of the
  * generation before last and leaves the previous one alone. The previous credential therefore stays valid
  * for `validityDays - everyDays` days (at least `graceDays`, which config validation enforces) after its
- * successor exists. Because the plan depends only on the date, a render or preview on the same day always
- * declares the same credentials, and `pulumi up` replaces a credential exactly when its slot's generation
- * changes.
+ * successor's due date. The successor exists from the first `pulumi up` on or after that date, so the
+ * overlap shrinks by however late that up runs: by its time of day for a daily pipeline (a client secret's
+ * end date counts from 00:00 UTC of its due day; a certificate's from its creation, so it keeps the full
+ * overlap when ups run at the same time each day). See docs/production.md and test/rotation.simulation.test.ts.
+ * Because the plan depends only on the UTC day, a render or preview on the same day always declares the same
+ * credentials, and `pulumi up` replaces a credential exactly when its slot's generation changes.
  */
 import type { RotationConfig } from "../config/types";
 
@@ -42,10 +45,15 @@ export function utcDay(d: Date): Date {
     return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
 }
 
+/** The instant `days` whole days after `d`. */
 export function addDays(d: Date, days: number): Date {
     return new Date(d.getTime() + days * DAY_MS);
 }
 
+/**
+ * The credentials to declare at `now`: the current generation's, and the previous one's while it is valid.
+ * @param anchor where generation 0 starts. @default ROTATION_ANCHOR
+ */
 export function planRotation(now: Date, rotation: RotationConfig, validityDays: number, anchor: Date = ROTATION_ANCHOR): RotationPlan {
     const day = utcDay(now);
     const generation = Math.max(0, Math.floor((day.getTime() - anchor.getTime()) / DAY_MS / rotation.everyDays));

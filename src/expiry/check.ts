@@ -1,0 +1,169 @@
+/**
+ * The expiry watch: reads a stack's outputs (`pulumi stack output --json`, secrets not needed) and judges
+ * every gateway credential against a window.
+ *
+ * The rule: the **current** credential of each kind — the one the outputs point at, which a gateway that
+ * syncs from the outputs uses — must not expire within the window; if it does, the check fails. A
+ * non-current slot (the previous generation, kept for the grace period during rotation) expiring is
+ * expected: it is reported as "retiring" and does not fail the check, because a gateway that still holds
+ * it has had the whole grace period to re-read the outputs.
+ */
+
+const DAY_MS = 86_400_000;
+
+/** The outputs could not be read as a foundry-entra stack's outputs. */
+export class ExpiryInputError extends Error {
+    override readonly name = "ExpiryInputError";
+}
+
+export type CredentialKind = "clientSecret" | "certificate";
+
+export type ExpiryStatus = "ok" | "expiring" | "expired" | "retiring";
+
+export interface CredentialExpiry {
+    readonly kind: CredentialKind;
+    /** Output path of the credential, e.g. `gateway.clientSecret`. */
+    readonly path: string;
+    /** "a", "b", or "single" without rotation. */
+    readonly slot: string;
+    readonly generation: number | null;
+    /** The credential the outputs point at. */
+    readonly current: boolean;
+    readonly expiresOn: Date;
+    /** Days from now to expiry (fractional; negative once expired). */
+    readonly daysLeft: number;
+    readonly status: ExpiryStatus;
+    /** Certificate only: the upper-case hex thumbprint, to find it in the portal. */
+    readonly thumbprint?: string;
+    /** With rotation: the first `pulumi up` on or after this date rotates. */
+    readonly nextRotationOn?: Date;
+    /** What to do, for a failing credential. */
+    readonly fix?: string;
+}
+
+export interface ExpiryReport {
+    readonly now: Date;
+    readonly withinDays: number;
+    readonly credentials: readonly CredentialExpiry[];
+    /** Current credentials that expire within the window (or already have): the check fails on these. */
+    readonly failing: readonly CredentialExpiry[];
+    readonly notes: readonly string[];
+}
+
+export interface CheckOptions {
+    readonly now: Date;
+    /** The window, in days. @default 30 */
+    readonly withinDays?: number;
+}
+
+const LABEL: Record<CredentialKind, string> = { clientSecret: "client secret", certificate: "certificate" };
+const DATE_FIELD: Record<CredentialKind, string> = { clientSecret: "expiresOn", certificate: "notAfter" };
+
+/** Parses the JSON text of `pulumi stack output --json`. */
+export function parseOutputsText(text: string, source: string): Record<string, unknown> {
+    let value: unknown;
+    try {
+        value = JSON.parse(text);
+    } catch (err) {
+        throw new ExpiryInputError(`${source}: not JSON (${(err as Error).message}); expected the output of pulumi stack output --json`);
+    }
+    if (!isObject(value)) throw new ExpiryInputError(`${source}: expected a JSON object, the output of pulumi stack output --json`);
+    return value;
+}
+
+/** Judges every gateway credential in the outputs against the window. */
+export function checkExpiry(outputs: Record<string, unknown>, options: CheckOptions): ExpiryReport {
+    const { now } = options;
+    const withinDays = options.withinDays ?? 30;
+    const gateway = outputs.gateway;
+    if (gateway === "[secret]") throw new ExpiryInputError("gateway is [secret]; these outputs do not come from foundry-entra");
+    if (!isObject(gateway)) throw new ExpiryInputError("no gateway in the outputs; expected pulumi stack output --json of a foundry-entra stack");
+    const credentials: CredentialExpiry[] = [];
+    const notes: string[] = [];
+    for (const kind of ["clientSecret", "certificate"] as const) {
+        if (gateway[kind] === undefined) continue;
+        const judged = judgeKind(kind, gateway[kind], now, withinDays);
+        credentials.push(...judged);
+        const current = judged.find((c) => c.current)!;
+        if (current.nextRotationOn && current.nextRotationOn <= now && current.status === "ok") {
+            notes.push(`${current.path}: rotation was due on ${day(current.nextRotationOn)}; run pulumi up`);
+        }
+        for (const c of judged.filter((x) => x.status === "retiring")) {
+            notes.push(`${c.path} slot ${c.slot} (generation ${c.generation ?? "-"}) ${c.daysLeft <= 0 ? "expired" : "expires"} on ${day(c.expiresOn)}: ` +
+                `the previous ${LABEL[kind]}, kept for the grace period after its successor; expected during rotation`);
+        }
+    }
+    if (credentials.length === 0) notes.push("the gateway has neither a client secret nor a certificate: nothing expires");
+    return { now, withinDays, credentials, failing: credentials.filter((c) => c.status === "expiring" || c.status === "expired"), notes };
+}
+
+interface RawSlot {
+    readonly slot?: unknown;
+    readonly generation?: unknown;
+    readonly current?: unknown;
+    readonly thumbprint?: unknown;
+    readonly expiresOn?: unknown;
+    readonly notAfter?: unknown;
+}
+
+function judgeKind(kind: CredentialKind, raw: unknown, now: Date, withinDays: number): CredentialExpiry[] {
+    const path = `gateway.${kind}`;
+    if (!isObject(raw)) throw new ExpiryInputError(`${path} is ${JSON.stringify(raw)}; expected an object`);
+    const field = DATE_FIELD[kind];
+    const nextRotationOn = raw.nextRotationOn === undefined ? undefined : date(raw.nextRotationOn, `${path}.nextRotationOn`);
+    const slots: RawSlot[] = Array.isArray(raw.slots) && raw.slots.length > 0
+        ? (raw.slots as unknown[]).map((s, i) => {
+            if (!isObject(s)) throw new ExpiryInputError(`${path}.slots[${i}] is not an object`);
+            return s;
+        })
+        // Outputs without slots: the top-level credential is the only one.
+        : [{ slot: "single", generation: null, current: true, [field]: raw[field], thumbprint: raw.thumbprint }];
+    const currentCount = slots.filter((s) => s.current === true).length;
+    if (currentCount !== 1) throw new ExpiryInputError(`${path}.slots: ${currentCount} slots are marked current; expected exactly one`);
+    return slots.map((s, i) => {
+        const expiresOn = date(s[field as "expiresOn" | "notAfter"], `${path}.slots[${i}].${field}`);
+        const daysLeft = (expiresOn.getTime() - now.getTime()) / DAY_MS;
+        const current = s.current === true;
+        const soon = daysLeft < withinDays;
+        const status: ExpiryStatus = !current ? (soon ? "retiring" : "ok") : daysLeft <= 0 ? "expired" : soon ? "expiring" : "ok";
+        const generation = typeof s.generation === "number" ? s.generation : null;
+        const base = {
+            kind, path, slot: typeof s.slot === "string" ? s.slot : "single", generation, current, expiresOn, daysLeft, status,
+            ...(typeof s.thumbprint === "string" && s.thumbprint !== "[secret]" ? { thumbprint: s.thumbprint } : {}),
+            ...(current && nextRotationOn ? { nextRotationOn } : {}),
+        };
+        return status === "expiring" || status === "expired" ? { ...base, fix: fixFor(kind, now, withinDays, nextRotationOn) } : base;
+    });
+}
+
+/** What to do about a current credential that expires within the window. */
+function fixFor(kind: CredentialKind, now: Date, withinDays: number, nextRotationOn: Date | undefined): string {
+    const key = `gateway.${kind}`;
+    if (nextRotationOn && nextRotationOn <= now) {
+        return `rotation was due on ${day(nextRotationOn)}: run pulumi up now, and schedule it at least every rotateEveryDays (daily is best)`;
+    }
+    if (nextRotationOn) {
+        return `the next rotation (${day(nextRotationOn)}) comes too late for a ${withinDays}-day window: raise ${key}.validityDays ` +
+            `(it must exceed rotateEveryDays + graceDays), or use --within no larger than ${key}.graceDays`;
+    }
+    const resource = kind === "clientSecret" ? "gateway-secret-password" : "gateway-certificate-key";
+    return `${key} is not rotated: set ${key}.rotateEveryDays (docs/production.md) and run pulumi up, or issue a new one now with ` +
+        `pulumi up --replace <URN of ${resource}> (pulumi stack --show-urns); raising validityDays alone does not extend an existing one`;
+}
+
+/** A date as YYYY-MM-DD, with the time when it is not midnight UTC. */
+export function day(d: Date): string {
+    const iso = d.toISOString();
+    return iso.endsWith("T00:00:00.000Z") ? iso.slice(0, 10) : `${iso.slice(0, 16).replace("T", " ")} UTC`;
+}
+
+function date(v: unknown, path: string): Date {
+    if (v === "[secret]") throw new ExpiryInputError(`${path} is [secret]; it should not be a secret`);
+    const d = typeof v === "string" ? new Date(v) : undefined;
+    if (!d || Number.isNaN(d.getTime())) throw new ExpiryInputError(`${path}: ${JSON.stringify(v)} is not a date`);
+    return d;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,211 @@
+/**
+ * Stable identity: the set of URNs the dev, full and prod example stacks produce is pinned in
+ * `test/fixtures/urns/*.json`. A URN is a resource's identity in Pulumi state; a changed URN means delete and
+ * recreate. The test fails on any change a resource does not carry an alias for, and says why it matters.
+ *
+ * URNs are written as the Pulumi engine forms them: the type part chains every ancestor component's type
+ * (`GatewayIdentity$CertificateCredential$tls:…:PrivateKey`). The SDK's mock monitor keeps only the direct
+ * parent's type, so the chain is rebuilt here from the recorded parents.
+ *
+ * The pins are rendered with the harness's fixed clock (DEFAULT_NOW, 2026-01-01): rotated credentials are
+ * date dependent (slot b exists only from generation 1 on and while the previous generation is valid), and
+ * at that date both slots of every rotated credential exist in the full and prod examples.
+ *
+ * Regenerate after an intended change: UPDATE_URN_PINS=1 npx vitest run test/urns.test.ts
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
+import { describe, expect, it } from "vitest";
+import { ProviderMocks } from "../harness/mocks";
+import { Recorder, waitForRegistrations, type RecordedResource } from "../harness/recorder";
+import { DEFAULT_NOW, loadStackConfigFile, PROJECT } from "../harness/run";
+import { render, ROOT } from "./helpers";
+
+const PINS = join(ROOT, "test", "fixtures", "urns");
+const UPDATE = process.env.UPDATE_URN_PINS === "1";
+const REGENERATE = "UPDATE_URN_PINS=1 npx vitest run test/urns.test.ts";
+
+const STACKS = [
+    { pin: "dev", file: "Pulumi.dev.yaml" },
+    { pin: "full", file: "examples/full.yaml" },
+    { pin: "prod", file: "Pulumi.prod.yaml" },
+] as const;
+
+interface PinFile {
+    readonly $comment: string;
+    readonly file: string;
+    readonly stack: string;
+    readonly now: string;
+    readonly urns: readonly string[];
+}
+
+/** `urn:pulumi:<stack>::<project>::<qualified type>::<name>` → the qualified type. */
+const qualifiedType = (urn: string) => urn.split("::")[2] ?? "";
+const urnOf = (stack: string, project: string, type: string, name: string, parentUrn?: string) =>
+    `urn:pulumi:${stack}::${project}::${parentUrn ? `${qualifiedType(parentUrn)}$` : ""}${type}::${name}`;
+
+/** The shape of a recorded alias (`Alias` protobuf → `toObject()`). */
+interface AliasObject {
+    readonly urn?: string;
+    readonly spec?: { name?: string; type?: string; stack?: string; project?: string; parenturn?: string; noparent?: boolean };
+}
+
+/**
+ * Engine URNs of the recorded resources, and every URN each one answers to through its aliases (its own, and
+ * those it inherits from its ancestors' aliases, as the engine computes them).
+ */
+function engineIdentities(resources: readonly RecordedResource[], stack: string, project: string) {
+    const byMockUrn = new Map(resources.map((r) => [r.urn, r]));
+    const urns = new Map<string, string>();
+    const engineUrn = (r: RecordedResource): string => {
+        const known = urns.get(r.urn);
+        if (known) return known;
+        const parent = r.parent ? byMockUrn.get(r.parent) : undefined;
+        const urn = urnOf(stack, project, r.type, r.name, parent ? engineUrn(parent) : undefined);
+        urns.set(r.urn, urn);
+        return urn;
+    };
+    const aliasCache = new Map<string, string[]>();
+    const aliasUrns = (r: RecordedResource): string[] => {
+        const cached = aliasCache.get(r.urn);
+        if (cached) return cached;
+        const parent = r.parent ? byMockUrn.get(r.parent) : undefined;
+        const own = r.options.aliases.map((a) => {
+            const o = (typeof (a as { toObject?: unknown }).toObject === "function" ? (a as { toObject(): AliasObject }).toObject() : a) as AliasObject;
+            if (o.urn) return o.urn;
+            const s = o.spec ?? {};
+            const parentUrn = s.noparent ? undefined
+                : s.parenturn ? (byMockUrn.has(s.parenturn) ? engineUrn(byMockUrn.get(s.parenturn)!) : s.parenturn)
+                    : parent ? engineUrn(parent) : undefined;
+            return urnOf(s.stack || stack, s.project || project, s.type || r.type, s.name || r.name, parentUrn);
+        });
+        const inherited = parent ? aliasUrns(parent).map((p) => urnOf(stack, project, r.type, r.name, p)) : [];
+        // A parent renamed by name only leaves its children's URNs as they were: drop such self-aliases.
+        const all = [...new Set([...own, ...inherited])].filter((u) => u !== engineUrn(r));
+        aliasCache.set(r.urn, all);
+        return all;
+    };
+    return resources.map((r) => ({ urn: engineUrn(r), aliases: aliasUrns(r) }));
+}
+
+/** Compares pinned URNs with rendered ones; a disappeared URN is fine when a resource answers to it by alias. */
+function comparePins(pinned: readonly string[], rendered: readonly { urn: string; aliases: readonly string[] }[]) {
+    const now = new Set(rendered.map((r) => r.urn));
+    const before = new Set(pinned);
+    const aliasOf = new Map(rendered.flatMap((r) => r.aliases.map((a) => [a, r.urn] as const)));
+    const disappeared = pinned.filter((u) => !now.has(u));
+    const moved = disappeared.filter((u) => aliasOf.has(u)).map((from) => ({ from, to: aliasOf.get(from)! }));
+    const movedTo = new Set(moved.map((m) => m.to));
+    return {
+        deleted: disappeared.filter((u) => !aliasOf.has(u)),
+        created: [...now].filter((u) => !before.has(u) && !movedTo.has(u)).sort(),
+        moved,
+    };
+}
+
+function explain(pin: string, file: string, stack: string, diff: ReturnType<typeof comparePins>): string {
+    return [
+        `The URNs of the ${pin} stack (${file}, stack "${stack}", rendered at ${DEFAULT_NOW.toISOString()}) differ from test/fixtures/urns/${pin}.json.`,
+        ...(diff.deleted.length ? ["", "Disappeared — `pulumi up` would DELETE these:", ...diff.deleted.map((u) => `  - ${u}`)] : []),
+        ...(diff.created.length ? ["", "Appeared — `pulumi up` would CREATE these:", ...diff.created.map((u) => `  + ${u}`)] : []),
+        "",
+        "A URN (stack, project, the chain of parent component types, type, name) is a resource's identity in Pulumi state. A",
+        "changed URN is not a rename: Pulumi deletes the old resource and creates a new one. Here that means:",
+        "  - an app registration (Application) recreated gets a NEW CLIENT ID: every gateway configured with the old one stops",
+        "    signing in, and its certificates, secrets and federated credentials go with it;",
+        "  - a service principal or role assignment recreated: callers lose access between the delete and the create, plus up",
+        "    to ~5 minutes of RBAC propagation; an app-role assignment recreated: tokens lose `roles` until re-issued;",
+        "  - an account recreated: its endpoint, deployments and quota are gone (an adopted account is only forgotten).",
+        "If the rename is intended (new name, new parent component, new type), keep the identity with an alias on the renamed",
+        "resource, e.g. `{ parent: this, aliases: [{ name: \"<old name>\" }] }`, or `aliases: [{ parent: <old parent> }]`",
+        "for a move, or the old URN itself; Pulumi then moves the state instead of replacing. This test accepts a",
+        "disappeared URN that a resource aliases. If resources were added or removed on purpose, say so in review and",
+        `regenerate the pins: ${REGENERATE}`,
+    ].join("\n");
+}
+
+describe("pinned URNs", () => {
+    for (const { pin, file } of STACKS) {
+        it(`${pin}: ${file} declares exactly the pinned URNs, or aliases the ones it renamed`, async () => {
+            const { stack, config } = loadStackConfigFile(join(ROOT, file));
+            const r = await render(config, { stack, now: DEFAULT_NOW });
+            const rendered = engineIdentities(r.resources, stack, PROJECT);
+            const urns = rendered.map((x) => x.urn).sort();
+            expect(new Set(urns).size).toBe(urns.length);
+            const path = join(PINS, `${pin}.json`);
+            if (UPDATE) {
+                mkdirSync(PINS, { recursive: true });
+                const doc: PinFile = {
+                    $comment: `URNs of ${file} as stack "${stack}", rendered with the harness clock. Regenerate only for an intended change: ${REGENERATE}`,
+                    file, stack, now: DEFAULT_NOW.toISOString(), urns,
+                };
+                writeFileSync(path, `${JSON.stringify(doc, null, 2)}\n`);
+                return;
+            }
+            const pinned = JSON.parse(readFileSync(path, "utf8")) as PinFile;
+            expect(pinned.now).toBe(DEFAULT_NOW.toISOString());
+            const diff = comparePins(pinned.urns, rendered);
+            if (diff.deleted.length > 0 || diff.created.length > 0) expect.fail(explain(pin, file, stack, diff));
+        });
+    }
+
+    it("writes engine URNs: ancestors' component types chained, top-level resources without the stack type", async () => {
+        const { stack, config } = loadStackConfigFile(join(ROOT, "examples", "full.yaml"));
+        const urns = engineIdentities((await render(config, { stack })).resources, stack, PROJECT).map((x) => x.urn);
+        expect(urns).toContain("urn:pulumi:full::foundry-entra::foundry-entra:index:GatewayIdentity$azuread:index/application:Application::gateway-app");
+        expect(urns).toContain("urn:pulumi:full::foundry-entra::foundry-entra:index:GatewayIdentity$foundry-entra:index:CertificateCredential$tls:index/privateKey:PrivateKey::gateway-certificate-key-a");
+    });
+});
+
+describe("aliases", () => {
+    /** Registers a component and children with aliases under the mock runtime, as the program would. */
+    async function registerRenamed(): Promise<RecordedResource[]> {
+        await pulumi.runtime.setMocks(new ProviderMocks({ now: DEFAULT_NOW }), PROJECT, "dev", false);
+        const recorder = new Recorder();
+        recorder.attach();
+        class Holder extends pulumi.ComponentResource {
+            constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
+                super("foundry-entra:index:Holder", name, {}, opts);
+                this.registerOutputs({});
+            }
+        }
+        const holder = new Holder("holder", { aliases: [{ name: "old-holder" }] });
+        const renamed = new tls.PrivateKey("new-key", { algorithm: "RSA" }, { parent: holder, aliases: [{ name: "old-key" }] });
+        const moved = new tls.PrivateKey("moved-key", { algorithm: "RSA" }, { parent: holder, aliases: [{ parent: pulumi.rootStackResource }] });
+        new tls.PrivateKey("plain-key", { algorithm: "RSA" }, { parent: holder });
+        await Promise.all([renamed, moved].map((k) => new Promise((ok) => k.id.apply(ok))));
+        await waitForRegistrations();
+        return recorder.resources;
+    }
+
+    it("resolves the aliases the recorder captures to the URNs they stand for", async () => {
+        const ids = engineIdentities(await registerRenamed(), "dev", PROJECT);
+        const aliasesOf = (name: string) => ids.find((x) => x.urn.endsWith(`::${name}`))!.aliases;
+        const key = "tls:index/privateKey:PrivateKey";
+        expect(aliasesOf("new-key")).toEqual([`urn:pulumi:dev::foundry-entra::foundry-entra:index:Holder$${key}::old-key`]);
+        // No parent (the stack) in the alias: the old URN has no parent type.
+        expect(aliasesOf("moved-key")).toContain(`urn:pulumi:dev::foundry-entra::${key}::moved-key`);
+        expect(aliasesOf("holder")).toEqual(["urn:pulumi:dev::foundry-entra::foundry-entra:index:Holder::old-holder"]);
+        expect(aliasesOf("plain-key")).toEqual([]);
+    });
+
+    it("accepts a renamed resource that aliases its old URN, and refuses one that does not", async () => {
+        const ids = engineIdentities(await registerRenamed(), "dev", PROJECT);
+        const key = "tls:index/privateKey:PrivateKey";
+        const current = ids.map((x) => x.urn);
+        const old = `urn:pulumi:dev::foundry-entra::foundry-entra:index:Holder$${key}::old-key`;
+        const pinned = [...current.filter((u) => !u.endsWith("::new-key")), old];
+        expect(comparePins(pinned, ids)).toEqual({ deleted: [], created: [], moved: [{ from: old, to: current.find((u) => u.endsWith("::new-key")) }] });
+        // plain-key renamed without an alias: its old URN is deleted, the new one created.
+        const unaliased = [...current.filter((u) => !u.endsWith("::plain-key")), `urn:pulumi:dev::foundry-entra::foundry-entra:index:Holder$${key}::older-plain-key`];
+        const diff = comparePins(unaliased, ids);
+        expect(diff.deleted).toEqual([`urn:pulumi:dev::foundry-entra::foundry-entra:index:Holder$${key}::older-plain-key`]);
+        expect(diff.created).toEqual([current.find((u) => u.endsWith("::plain-key"))]);
+        const message = explain("dev", "Pulumi.dev.yaml", "dev", diff);
+        expect(message).toContain("NEW CLIENT ID");
+        expect(message).toContain('aliases: [{ name: "<old name>" }]');
+        expect(message).toContain(REGENERATE);
+    });
+});
