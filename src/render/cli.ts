@@ -1,0 +1,122 @@
+/**
+ * The `render` command: reads a stack config file, validates it with the program's own parser, runs the
+ * program offline and prints the render. Exit codes: 0 rendered; 2 bad option, unreadable file or a config
+ * the program refuses (its error lines, nothing on stdout); 1 the program failed otherwise. The I/O is passed
+ * in so tests can run the command in-process too.
+ */
+import { writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import * as pulumi from "@pulumi/pulumi";
+import { YAMLError } from "yaml";
+import { loadStackConfigFile, ProgramFailed } from "../../harness/run";
+import { clockFromEnv } from "../program";
+import { FORMATS, formatModel, renderModel, startOfUtcDay, type Format } from "./index";
+
+export interface RenderIo {
+    readonly stdout: { write(s: string): unknown };
+    readonly stderr: { write(s: string): unknown };
+    /** Where relative `--config` and `--out` paths start (the user's working directory). */
+    readonly cwd: string;
+    /** The project directory, where `Pulumi.<stack>.yaml` files live. */
+    readonly projectDir: string;
+    /** Read for FOUNDRY_ENTRA_NOW, the clock unless `--now` is given (as for the program). @default {} */
+    readonly env?: NodeJS.ProcessEnv;
+}
+
+interface Options {
+    stack?: string;
+    config?: string;
+    format: Format;
+    out?: string;
+    now?: Date;
+}
+
+/** A user-facing failure: one line on stderr, exit code 2. */
+class UsageError extends Error {}
+
+const instant = (v: string): Date => {
+    const d = new Date(v);
+    if (Number.isNaN(d.getTime())) throw new InvalidArgumentError(`"${v}" is not a date; expected ISO 8601, e.g. 2026-05-01T00:00:00Z`);
+    return d;
+};
+
+function command(io: RenderIo): Command {
+    return new Command("render")
+        .description("Render a stack offline (no Azure credentials, no Pulumi CLI, no network): the resources `pulumi up` would declare, and the outputs.")
+        .addOption(new Option("--stack <name>", "read Pulumi.<name>.yaml from the project directory (default: dev)"))
+        .addOption(new Option("--config <file>", "read this stack config file instead").conflicts("stack"))
+        .addOption(new Option("--format <format>", "what to print").choices(FORMATS).default("tree"))
+        .option("--out <file>", "write the render to this file instead of stdout")
+        .option("--now <date>", "compute credential dates as of this date (default: FOUNDRY_ENTRA_NOW, else the start of the current UTC day)", instant)
+        .exitOverride()
+        .configureOutput({
+            writeOut: (s) => io.stdout.write(s),
+            writeErr: (s) => io.stderr.write(s),
+            outputError: (s, write) => write(`render: ${s.replace(/^error: /, "")}`),
+        });
+}
+
+function readConfig(file: string): ReturnType<typeof loadStackConfigFile> {
+    try {
+        return loadStackConfigFile(file);
+    } catch (err) {
+        if (err instanceof YAMLError) throw new UsageError(`${file} is not valid YAML: ${firstLine(err)}`);
+        const reason = (err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : firstLine(err);
+        throw new UsageError(`cannot read ${file}: ${reason}`);
+    }
+}
+
+/** FOUNDRY_ENTRA_NOW when set (checked by the program's own reader), else the start of the current UTC day. */
+function clock(env: NodeJS.ProcessEnv): Date {
+    if (!env.FOUNDRY_ENTRA_NOW) return startOfUtcDay();
+    try {
+        return clockFromEnv(env);
+    } catch (err) {
+        throw new UsageError(firstLine(err));
+    }
+}
+
+const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
+
+/** Runs the command; returns the exit code. */
+export async function main(argv: readonly string[], io: RenderIo): Promise<number> {
+    const program = command(io);
+    try {
+        program.parse([...argv], { from: "user" });
+    } catch (err) {
+        if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+        throw err;
+    }
+    const opts = program.opts<Options>();
+    try {
+        const file = opts.config !== undefined ? resolve(io.cwd, opts.config) : join(io.projectDir, `Pulumi.${opts.stack ?? "dev"}.yaml`);
+        const { stack, config } = readConfig(file);
+        const now = opts.now ?? clock(io.env ?? {});
+        const text = formatModel(await renderModel({ config, stack, now }), opts.format);
+        if (opts.out === undefined) {
+            io.stdout.write(text);
+        } else {
+            const out = resolve(io.cwd, opts.out);
+            try {
+                writeFileSync(out, text, { mode: 0o644 });
+            } catch (err) {
+                throw new UsageError(`cannot write ${out}: ${firstLine(err)}`);
+            }
+            io.stderr.write(`render: wrote the ${opts.format} render of stack ${stack} to ${out}\n`);
+        }
+        return 0;
+    } catch (err) {
+        if (err instanceof UsageError) {
+            io.stderr.write(`render: ${err.message}\n`);
+            return 2;
+        }
+        if (err instanceof ProgramFailed && pulumi.RunError.isInstance(err.cause)) {
+            // The program refused the config: exactly its lines, as `pulumi up` would print them.
+            io.stderr.write(`${err.message}\n`);
+            return 2;
+        }
+        io.stderr.write(`render: the program failed: ${firstLine(err)}\n`);
+        return 1;
+    }
+}

@@ -1,0 +1,90 @@
+/**
+ * What a render may print of the values an offline run produced. Pulumi secrets become `[secret]`; values only
+ * Azure or a provider assigns at deploy time (object ids, client ids, generated certificates and their
+ * thumbprints) become marked placeholders such as `<gateway-app.clientId>`, so no mock value passes for a real one.
+ */
+import type { RunResult } from "../../harness/run";
+import { thumbprints } from "../lib/thumbprint";
+
+/** How every secret value prints, in every format. */
+export const SECRET = "[secret]";
+
+/** A placeholder token for a value assigned at deploy time. */
+export const placeholder = (label: string): string => `<${label}>`;
+
+const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+const EXACT_GUID = new RegExp(`^${GUID.source}$`, "i");
+const PRIVATE_KEY_PEM = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
+const CERTIFICATE_PEM = /-----BEGIN CERTIFICATE-----/;
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Dotted path of a child value, as the harness writes secret paths (`gateway.clientSecret.value`, `slots.0`). */
+export const childPath = (base: string, key: string | number): string => (base === "" ? String(key) : `${base}.${key}`);
+
+export class Redactor {
+    /** Lower-case GUID → placeholder; found with one GUID scan per string. */
+    private readonly guids = new Map<string, string>();
+    /** Other assigned values (PEM blocks, thumbprints, versions) → placeholder, matched longest first. */
+    private readonly others = new Map<string, string>();
+    private readonly othersPattern: RegExp | undefined;
+    private readonly secretValues: readonly string[];
+
+    constructor(run: Pick<RunResult, "mocks" | "resources">) {
+        for (const [value, label] of [...run.mocks.assigned, ...generatedMaterial(run)]) {
+            if (EXACT_GUID.test(value)) this.guids.set(value.toLowerCase(), placeholder(label));
+            else if (value.length > 0) this.others.set(value, placeholder(label));
+        }
+        const longestFirst = [...this.others.keys()].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+        this.othersPattern = longestFirst.length > 0 ? new RegExp(longestFirst.map(escapeRegExp).join("|"), "g") : undefined;
+        this.secretValues = [...run.mocks.secretValues].filter((s) => s.length > 0);
+    }
+
+    /** A string as it may print: `[secret]` if it holds secret material, else with every assigned value replaced. */
+    text(s: string): string {
+        if (PRIVATE_KEY_PEM.test(s) || this.secretValues.some((secret) => s.includes(secret))) return SECRET;
+        const withOthers = this.othersPattern ? s.replace(this.othersPattern, (m) => this.others.get(m) ?? m) : s;
+        return withOthers.replace(GUID, (m) => this.guids.get(m.toLowerCase()) ?? m);
+    }
+
+    /**
+     * A plain value as it may print: values at the given secret paths (dotted, as the harness records them)
+     * become `[secret]` and strings pass through `text`. With `sortKeys`, object keys are sorted.
+     */
+    value(value: unknown, secretPaths: ReadonlySet<string> = new Set(), sortKeys = true): unknown {
+        const walk = (v: unknown, path: string): unknown => {
+            if (secretPaths.has(path)) return SECRET;
+            if (typeof v === "string") return this.text(v);
+            if (Array.isArray(v)) return v.map((x, i) => walk(x, childPath(path, i)));
+            if (v && typeof v === "object") {
+                const entries = Object.entries(v as Record<string, unknown>);
+                if (sortKeys) entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+                return Object.fromEntries(entries.map(([k, x]) => [k, walk(x, childPath(path, k))]));
+            }
+            return v;
+        };
+        return walk(value, "");
+    }
+}
+
+/**
+ * PEM material a provider generates at deploy time (the tls provider's keys and certificates), with the
+ * thumbprints of each certificate, labelled `<resource>.<field>`. The mocks answer deterministically from a
+ * resource's type, name and inputs, so asking them again for a recorded resource returns what it was given.
+ */
+function generatedMaterial(run: Pick<RunResult, "mocks" | "resources">): [string, string][] {
+    const found: [string, string][] = [];
+    for (const r of run.resources) {
+        if (!r.custom || !r.type.startsWith("tls:")) continue;
+        const { state } = run.mocks.newResource({ type: r.type, name: r.name, inputs: r.rawInputs, custom: true });
+        for (const [key, value] of Object.entries(state)) {
+            if (key in r.rawInputs || typeof value !== "string" || !value.includes("-----BEGIN ")) continue;
+            found.push([value, `${r.name}.${key}`]);
+            if (CERTIFICATE_PEM.test(value)) {
+                const prints = thumbprints(value);
+                found.push([prints.hex, `${r.name}.thumbprint`], [prints.x5t, `${r.name}.x5t`], [prints.x5tS256, `${r.name}.x5tS256`]);
+            }
+        }
+    }
+    return found;
+}

@@ -1,0 +1,95 @@
+// The Mermaid render is checked with Mermaid's own parser (the one the CLI and GitHub use), run in-process
+// under jsdom: mermaid sanitises labels with DOMPurify, which needs a DOM. No browser is involved.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { JSDOM } from "jsdom";
+import type MermaidApi from "mermaid";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadStackConfigFile } from "../harness/run";
+import { formatModel, renderModel, type RenderModel, type RenderResource } from "../src/render/index";
+import { renderMermaid } from "../src/render/mermaid";
+import { ROOT } from "./helpers";
+
+/** What this test reads of mermaid's flowchart database (the diagram's parsed form). */
+interface FlowDb {
+    getVertices(): Map<string, { id: string; text?: string }>;
+    getEdges(): { start: string; end: string }[];
+    getSubGraphs(): { id: string; title: string; nodes: string[] }[];
+}
+
+const NOW = new Date("2026-01-01T00:00:00Z");
+
+describe("--format mermaid", () => {
+    let mermaid: typeof MermaidApi;
+    let dev: RenderModel;
+    let full: RenderModel;
+
+    beforeAll(async () => {
+        const dom = new JSDOM("<!doctype html><html><body></body></html>");
+        Object.assign(globalThis, { window: dom.window, document: dom.window.document });
+        mermaid = (await import("mermaid")).default;
+        mermaid.initialize({ startOnLoad: false });
+        dev = await renderModel({ ...loadStackConfigFile(join(ROOT, "Pulumi.dev.yaml")), now: NOW });
+        full = await renderModel({ ...loadStackConfigFile(join(ROOT, "examples", "full.yaml")), now: NOW });
+    });
+
+    const parsed = async (text: string) => (await mermaid.mermaidAPI.getDiagramFromText(text)).db as unknown as FlowDb;
+
+    it("is a flowchart mermaid's parser accepts, for the dev and the full stack", async () => {
+        for (const m of [dev, full]) {
+            await expect(mermaid.parse(formatModel(m, "mermaid")), m.stack).resolves.toMatchObject({ diagramType: "flowchart-v2" });
+        }
+    });
+
+    it("has a node per cloud resource, a subgraph per component and an arrow per dependency", async () => {
+        for (const m of [dev, full]) {
+            const db = await parsed(renderMermaid(m));
+            const custom = m.resources.filter((r) => r.custom);
+            const components = m.resources.filter((r) => !r.custom);
+            const ids = new Map(m.resources.map((r, i) => [r.urn, `n${i}`]));
+            const subgraphs = db.getSubGraphs();
+            expect(subgraphs.map((s) => s.id).sort(), m.stack).toEqual(components.map((c) => ids.get(c.urn)).sort());
+            const vertices = db.getVertices();
+            for (const r of custom) expect(vertices.get(ids.get(r.urn)!)?.text, r.name).toContain(r.name);
+            // Each resource sits in its parent's subgraph.
+            for (const r of m.resources.filter((x) => x.parent !== null)) {
+                const parent = subgraphs.find((s) => s.id === ids.get(r.parent!));
+                expect(parent?.nodes, r.name).toContain(ids.get(r.urn));
+            }
+            const expected = m.resources.flatMap((r) => r.dependsOn.map((d) => `${ids.get(d)}->${ids.get(r.urn)}`)).sort();
+            expect(expected.length, m.stack).toBeGreaterThan(10);
+            expect(db.getEdges().map((e) => `${e.start}->${e.end}`).sort(), m.stack).toEqual(expected);
+        }
+    });
+
+    it("keeps labels with quotes, angle brackets and # intact", async () => {
+        const odd = (name: string, extra: Partial<RenderResource> = {}): RenderResource => ({
+            urn: `urn:${name}`, type: "test:index/thing:Thing", name, custom: true, parent: null, dependsOn: [], inputs: {},
+            options: { protect: false, retainOnDelete: false, import: null, ignoreChanges: [] }, ...extra,
+        });
+        const model: RenderModel = {
+            project: "p", stack: "s", now: NOW.toISOString(), outputs: {},
+            resources: [
+                odd(`group "AI #1" <admins>`, { custom: false, type: "p:index:Group" }),
+                odd("end", { parent: `urn:group "AI #1" <admins>` }),
+                odd("subgraph", { dependsOn: ["urn:end"] }),
+            ],
+        };
+        const text = renderMermaid(model);
+        await expect(mermaid.parse(text)).resolves.toMatchObject({ diagramType: "flowchart-v2" });
+        const db = await parsed(text);
+        expect(db.getSubGraphs()[0]?.title).toContain("AI");
+        expect(db.getEdges()).toHaveLength(1);
+    });
+
+    it("is the diagram docs/render.md shows for the dev stack (regenerate: npm run render -- --format mermaid)", () => {
+        const doc = readFileSync(join(ROOT, "docs", "render.md"), "utf8");
+        const block = /```mermaid\n([\s\S]*?)```/.exec(doc)?.[1];
+        expect(block).toBe(renderMermaid(dev));
+    });
+
+    it("rejects a broken flowchart (the parser is real)", async () => {
+        const broken = renderMermaid(dev).replace(/\n\s*end\n/, "\n");
+        await expect(mermaid.parse(broken)).rejects.toThrow();
+    });
+});
