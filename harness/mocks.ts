@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import forge from "node-forge";
 import { stableGuid } from "../src/lib/ids";
+import { thumbprints } from "../src/lib/thumbprint";
 
 type Props = Record<string, unknown>;
 
@@ -104,6 +105,7 @@ export class ProviderMocks implements pulumi.runtime.Mocks {
             case "azuread:index/appRoleAssignment:AppRoleAssignment":
                 return { id: `/servicePrincipals/${str("resourceObjectId")}/appRoleAssignedTo/${this.guid("id", name)}`, state: {} };
             case "tls:index/privateKey:PrivateKey":
+                this.assigned.set(MOCK_PUBLIC_KEY, `${name}.publicKeyPem`);
                 return { id: createHash("sha1").update(name).digest("hex"), state: {
                     privateKeyPem: MOCK_KEY_PKCS1, privateKeyPemPkcs8: MOCK_KEY_PKCS8,
                     publicKeyPem: MOCK_PUBLIC_KEY,
@@ -161,8 +163,14 @@ export class ProviderMocks implements pulumi.runtime.Mocks {
         cert.setSubject([{ name: "commonName", value: cn }]);
         cert.setIssuer([{ name: "commonName", value: cn }]);
         cert.sign(key, forge.md.sha256.create());
+        const certPem = forge.pki.certificateToPem(cert).replace(/\r\n/g, "\n");
+        // The certificate and its thumbprints are generated at deploy time: renders show placeholders for them.
+        const prints = thumbprints(certPem);
+        for (const [value, field] of [[certPem, "certPem"], [prints.hex, "thumbprint"], [prints.x5t, "x5t"], [prints.x5tS256, "x5tS256"]] as const) {
+            this.assigned.set(value, `${name}.${field}`);
+        }
         return { id: cert.serialNumber, state: {
-            certPem: forge.pki.certificateToPem(cert).replace(/\r\n/g, "\n"),
+            certPem,
             validityStartTime: rfc3339(notBefore),
             validityEndTime: rfc3339(notAfter),
         } };

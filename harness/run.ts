@@ -55,7 +55,20 @@ export class ProgramFailed extends Error {
     }
 }
 
-export async function runProgram(options: HarnessOptions): Promise<RunResult> {
+/** The end of the last run: runs are queued, because the SDK's runtime state is global to the process. */
+let previousRun: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs the program once under mocks. Calls made while another run is in flight wait for it: the SDK keeps
+ * one global runtime per process, so two programs at once would register into each other's results.
+ */
+export function runProgram(options: HarnessOptions): Promise<RunResult> {
+    const run = previousRun.then(() => runOnce(options));
+    previousRun = run.catch(() => undefined);
+    return run;
+}
+
+async function runOnce(options: HarnessOptions): Promise<RunResult> {
     const stack = options.stack ?? "dev";
     const mocks = new ProviderMocks({ now: options.now ?? DEFAULT_NOW, ...(options.invokes ? { invokes: options.invokes } : {}) });
     await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);

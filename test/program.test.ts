@@ -52,4 +52,12 @@ describe("the program", () => {
         for (const c of components) expect(c.type).toMatch(/^foundry-entra:index:[A-Z]\w+$/);
         for (const r of dev.resources.filter((x) => x.custom)) expect(r.parent, r.name).toBeDefined();
     });
+
+    it("keeps two runs started together apart (the harness queues them)", async () => {
+        const [a, b] = await Promise.all([render(devConfig(), { stack: "alpha" }), render(devConfig(), { stack: "beta" })]);
+        expect(a.resources.every((r) => r.urn.startsWith("urn:pulumi:alpha::"))).toBe(true);
+        expect(b.resources.every((r) => r.urn.startsWith("urn:pulumi:beta::"))).toBe(true);
+        expect(a.resources).toHaveLength(dev.resources.length);
+        expect(b.resources).toHaveLength(dev.resources.length);
+    });
 });

@@ -4,7 +4,6 @@
  * thumbprints) become marked placeholders such as `<gateway-app.clientId>`, so no mock value passes for a real one.
  */
 import type { RunResult } from "../../harness/run";
-import { thumbprints } from "../lib/thumbprint";
 
 /** How every secret value prints, in every format. */
 export const SECRET = "[secret]";
@@ -15,7 +14,6 @@ export const placeholder = (label: string): string => `<${label}>`;
 const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 const EXACT_GUID = new RegExp(`^${GUID.source}$`, "i");
 const PRIVATE_KEY_PEM = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
-const CERTIFICATE_PEM = /-----BEGIN CERTIFICATE-----/;
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -30,8 +28,8 @@ export class Redactor {
     private readonly othersPattern: RegExp | undefined;
     private readonly secretValues: readonly string[];
 
-    constructor(run: Pick<RunResult, "mocks" | "resources">) {
-        for (const [value, label] of [...run.mocks.assigned, ...generatedMaterial(run)]) {
+    constructor(run: Pick<RunResult, "mocks">) {
+        for (const [value, label] of run.mocks.assigned) {
             if (EXACT_GUID.test(value)) this.guids.set(value.toLowerCase(), placeholder(label));
             else if (value.length > 0) this.others.set(value, placeholder(label));
         }
@@ -65,26 +63,4 @@ export class Redactor {
         };
         return walk(value, "");
     }
-}
-
-/**
- * PEM material a provider generates at deploy time (the tls provider's keys and certificates), with the
- * thumbprints of each certificate, labelled `<resource>.<field>`. The mocks answer deterministically from a
- * resource's type, name and inputs, so asking them again for a recorded resource returns what it was given.
- */
-function generatedMaterial(run: Pick<RunResult, "mocks" | "resources">): [string, string][] {
-    const found: [string, string][] = [];
-    for (const r of run.resources) {
-        if (!r.custom || !r.type.startsWith("tls:")) continue;
-        const { state } = run.mocks.newResource({ type: r.type, name: r.name, inputs: r.rawInputs, custom: true });
-        for (const [key, value] of Object.entries(state)) {
-            if (key in r.rawInputs || typeof value !== "string" || !value.includes("-----BEGIN ")) continue;
-            found.push([value, `${r.name}.${key}`]);
-            if (CERTIFICATE_PEM.test(value)) {
-                const prints = thumbprints(value);
-                found.push([prints.hex, `${r.name}.thumbprint`], [prints.x5t, `${r.name}.x5t`], [prints.x5tS256, `${r.name}.x5tS256`]);
-            }
-        }
-    }
-    return found;
 }
