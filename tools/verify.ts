@@ -5,74 +5,9 @@
  * Proves a deployed stack works for a gateway: tokens with the gateway's certificate and client secret, an
  * authenticated call per account (waiting for RBAC to propagate), key-based auth refused, Foundry Local
  * accepting the gateway. Exit 0 when every check passes (warnings allowed), 1 when one fails, 2 on bad input.
+ * Logic lives in src/verify/.
  */
-import { Command, InvalidArgumentError, Option } from "commander";
-import { DEFAULT_API_VERSION } from "../src/verify/azureOpenAi";
-import { parseArgs } from "../src/verify/cliSupport";
-import { checklistJson, renderChecklist, renderSummary, summarize } from "../src/verify/checklist";
-import { DEFAULT_AUTHORITY_HOST } from "../src/verify/credentials";
-import { OutputsError, readOutputs } from "../src/verify/outputs";
-import { DEFAULT_BACKOFF, realClock } from "../src/verify/retry";
-import { runVerify, UsageError, type AuthChoice } from "../src/verify/run";
+import { processIo, runAsProcess } from "../src/lib/cli";
+import { main } from "../src/verify/cli";
 
-interface Opts {
-    outputs?: string; stack?: string; auth: AuthChoice; account: string[]; wait: number; json?: boolean;
-    authorityHost: string; apiVersion: string; foundryLocal: boolean; backoffBaseMs: number; backoffCapMs: number;
-}
-
-const number = (min: number) => (v: string) => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < min) throw new InvalidArgumentError(`expected a number ≥ ${min}`);
-    return n;
-};
-const httpsUrl = (v: string) => {
-    try {
-        if (new URL(v).protocol === "https:") return v.replace(/\/+$/, "");
-    } catch { /* reported below */ }
-    throw new InvalidArgumentError("expected an https:// URL");
-};
-
-function program(): Command {
-    return new Command("verify")
-        .description("Verify a deployed foundry-entra stack against Entra ID, Azure OpenAI / Foundry and Foundry Local")
-        .option("--outputs <file>", "stack outputs JSON, or - for stdin (default: run `pulumi stack output --json --show-secrets`)")
-        .option("--stack <name>", "the stack `pulumi stack output` reads (without --outputs)")
-        .addOption(new Option("--auth <credential>", "which gateway credential to test").choices(["certificate", "client-secret", "all"]).default("all"))
-        .option("--account <name>", "check only this account (repeatable)", (v: string, prev: string[]) => [...prev, v], [] as string[])
-        .option("--wait <seconds>", "how long to wait in total for role assignments to propagate", number(0), 600)
-        .option("--json", "print the checklist as JSON (progress stays on stderr)")
-        .option("--authority-host <url>", "Entra ID authority host (sovereign clouds: https://login.microsoftonline.us, https://login.chinacloudapi.cn)", httpsUrl, DEFAULT_AUTHORITY_HOST)
-        .option("--api-version <version>", "Azure OpenAI data-plane api-version", DEFAULT_API_VERSION)
-        .option("--no-foundry-local", "skip Foundry Local even when the outputs configure it")
-        .addOption(new Option("--backoff-base-ms <ms>", "first retry delay").argParser(number(1)).default(DEFAULT_BACKOFF.baseMs).hideHelp())
-        .addOption(new Option("--backoff-cap-ms <ms>", "largest retry delay").argParser(number(1)).default(DEFAULT_BACKOFF.capMs).hideHelp());
-}
-
-async function main(argv: string[]): Promise<number> {
-    const cli = program();
-    const stop = parseArgs(cli, argv);
-    if (stop !== undefined) return stop;
-    const o = cli.opts<Opts>();
-    const outputs = await readOutputs(o.outputs, o.stack ? { stack: o.stack } : {});
-    const groups = await runVerify({
-        outputs,
-        source: o.outputs === "-" ? "stdin" : o.outputs ?? "pulumi stack output",
-        auth: o.auth,
-        accounts: o.account,
-        waitSeconds: o.wait,
-        authorityHost: o.authorityHost,
-        apiVersion: o.apiVersion,
-        backoff: { baseMs: o.backoffBaseMs, capMs: Math.max(o.backoffBaseMs, o.backoffCapMs) },
-        foundryLocal: o.foundryLocal,
-    }, { clock: realClock, now: () => new Date(), progress: (line) => process.stderr.write(`${line}\n`) });
-    const summary = summarize(groups);
-    if (o.json) process.stdout.write(`${JSON.stringify(checklistJson(groups), null, 2)}\n`);
-    else process.stdout.write(`${renderChecklist(groups)}${renderSummary(summary)}\n`);
-    return summary.ok ? 0 : 1;
-}
-
-main(process.argv).then((code) => { process.exitCode = code; }, (err: unknown) => {
-    const known = err instanceof OutputsError || err instanceof UsageError;
-    process.stderr.write(`verify: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = known ? 2 : 1;
-});
+runAsProcess("verify", () => main(process.argv.slice(2), processIo()));

@@ -7,14 +7,17 @@
  * non-current slot (the previous generation, kept for the grace period during rotation) expiring is
  * expected: it is reported as "retiring" and does not fail the check, because a gateway that still holds
  * it has had the whole grace period to re-read the outputs.
+ *
+ * It reads the outputs as given (even partial ones) rather than through the contract schema, and names the
+ * slot and field it cannot judge.
  */
+import { CliError } from "../lib/cli";
+import { SECRET_PLACEHOLDER, type CertificateSlotOutputs, type ClientSecretSlotOutputs } from "../outputs";
 
 const DAY_MS = 86_400_000;
 
-/** The outputs could not be read as a foundry-entra stack's outputs. */
-export class ExpiryInputError extends Error {
-    override readonly name = "ExpiryInputError";
-}
+/** The outputs cannot be judged: a problem the user can fix (exit code 2). */
+export class ExpiryInputError extends CliError {}
 
 export type CredentialKind = "clientSecret" | "certificate";
 
@@ -59,24 +62,12 @@ export interface CheckOptions {
 const LABEL: Record<CredentialKind, string> = { clientSecret: "client secret", certificate: "certificate" };
 const DATE_FIELD: Record<CredentialKind, string> = { clientSecret: "expiresOn", certificate: "notAfter" };
 
-/** Parses the JSON text of `pulumi stack output --json`. */
-export function parseOutputsText(text: string, source: string): Record<string, unknown> {
-    let value: unknown;
-    try {
-        value = JSON.parse(text);
-    } catch (err) {
-        throw new ExpiryInputError(`${source}: not JSON (${(err as Error).message}); expected the output of pulumi stack output --json`);
-    }
-    if (!isObject(value)) throw new ExpiryInputError(`${source}: expected a JSON object, the output of pulumi stack output --json`);
-    return value;
-}
-
 /** Judges every gateway credential in the outputs against the window. */
 export function checkExpiry(outputs: Record<string, unknown>, options: CheckOptions): ExpiryReport {
     const { now } = options;
     const withinDays = options.withinDays ?? 30;
     const gateway = outputs.gateway;
-    if (gateway === "[secret]") throw new ExpiryInputError("gateway is [secret]; these outputs do not come from foundry-entra");
+    if (gateway === SECRET_PLACEHOLDER) throw new ExpiryInputError("gateway is [secret]; these outputs do not come from foundry-entra");
     if (!isObject(gateway)) throw new ExpiryInputError("no gateway in the outputs; expected pulumi stack output --json of a foundry-entra stack");
     const credentials: CredentialExpiry[] = [];
     const notes: string[] = [];
@@ -97,14 +88,8 @@ export function checkExpiry(outputs: Record<string, unknown>, options: CheckOpti
     return { now, withinDays, credentials, failing: credentials.filter((c) => c.status === "expiring" || c.status === "expired"), notes };
 }
 
-interface RawSlot {
-    readonly slot?: unknown;
-    readonly generation?: unknown;
-    readonly current?: unknown;
-    readonly thumbprint?: unknown;
-    readonly expiresOn?: unknown;
-    readonly notAfter?: unknown;
-}
+/** A slot as found in the outputs: the contract's slot keys, values not yet checked. */
+type RawSlot = { readonly [K in keyof (CertificateSlotOutputs & ClientSecretSlotOutputs)]?: unknown };
 
 function judgeKind(kind: CredentialKind, raw: unknown, now: Date, withinDays: number): CredentialExpiry[] {
     const path = `gateway.${kind}`;
@@ -129,7 +114,7 @@ function judgeKind(kind: CredentialKind, raw: unknown, now: Date, withinDays: nu
         const generation = typeof s.generation === "number" ? s.generation : null;
         const base = {
             kind, path, slot: typeof s.slot === "string" ? s.slot : "single", generation, current, expiresOn, daysLeft, status,
-            ...(typeof s.thumbprint === "string" && s.thumbprint !== "[secret]" ? { thumbprint: s.thumbprint } : {}),
+            ...(typeof s.thumbprint === "string" && s.thumbprint !== SECRET_PLACEHOLDER ? { thumbprint: s.thumbprint } : {}),
             ...(current && nextRotationOn ? { nextRotationOn } : {}),
         };
         return status === "expiring" || status === "expired" ? { ...base, fix: fixFor(kind, now, withinDays, nextRotationOn) } : base;
@@ -158,12 +143,13 @@ export function day(d: Date): string {
 }
 
 function date(v: unknown, path: string): Date {
-    if (v === "[secret]") throw new ExpiryInputError(`${path} is [secret]; it should not be a secret`);
+    if (v === SECRET_PLACEHOLDER) throw new ExpiryInputError(`${path} is [secret]; it should not be a secret`);
     const d = typeof v === "string" ? new Date(v) : undefined;
     if (!d || Number.isNaN(d.getTime())) throw new ExpiryInputError(`${path}: ${JSON.stringify(v)} is not a date`);
     return d;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
+/** A JSON object (not null, not a list). */
+export function isObject(v: unknown): v is Record<string, unknown> {
     return typeof v === "object" && v !== null && !Array.isArray(v);
 }

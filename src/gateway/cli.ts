@@ -3,22 +3,20 @@
  * prints or writes it. Every user-fixable problem is one line on stderr and exit code 2. The I/O is passed in
  * so tests can run the command in-process with a pretend terminal.
  */
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { Command, CommanderError, Option } from "commander";
+import { Command, Option } from "commander";
+import { runCli, type StdinIo } from "../lib/cli";
+import { readOutputsText } from "../outputs";
 import { AUTH_MODES, type AuthMode } from "./auth";
 import { GatewayConfigError } from "./errors";
 import { generate } from "./index";
 import { parseStackOutputsText } from "./outputs";
 import { FORMATS, type Format, type GenerateOptions } from "./types";
-import { emit, writeSecretValues, type OutputStream } from "./write";
+import { emit, writeSecretValues } from "./write";
 
-export interface CliIo {
-    readonly stdout: OutputStream;
-    readonly stderr: OutputStream;
-    /** Whether stdin is a terminal (then it cannot be the input). */
-    readonly stdinIsTTY: boolean;
-    readStdin(): Promise<string>;
+/** The command's I/O: stdout may be a terminal (then secrets need --show-secrets). */
+export interface CliIo extends StdinIo {
     /** @default now */
     readonly now?: Date;
 }
@@ -38,7 +36,7 @@ interface CliOptions {
     certificatePath?: string;
 }
 
-function command(io: CliIo): Command {
+function command(): Command {
     return new Command("gateway-config")
         .description("Turn `pulumi stack output --json --show-secrets` into ready-to-apply AI gateway configuration.")
         .addOption(new Option("--format <format>", "the gateway").choices(FORMATS).makeOptionMandatory())
@@ -52,29 +50,14 @@ function command(io: CliIo): Command {
         .option("--secret-values <dir>", "truefoundry with --secret-ref: write each referenced secret to <dir>/<key> (mode 0600)")
         .option("--namespace <ns>", "envoy: namespace of the Secret and the BackendSecurityPolicy (default: default)")
         .addOption(new Option("--envoy-api-version <version>", "envoy: aigateway.envoyproxy.io version (default: v1beta1)").choices(["v1beta1", "v1alpha1"]))
-        .option("--certificate-path <path>", "litellm, certificate: the path AZURE_CERTIFICATE_PATH names (default: the bundle written by --out)")
-        .exitOverride()
-        .configureOutput({
-            writeOut: (s) => io.stdout.write(s),
-            writeErr: (s) => io.stderr.write(s),
-            outputError: (s, write) => write(`gateway-config: ${s.replace(/^error: /, "")}`),
-        });
+        .option("--certificate-path <path>", "litellm, certificate: the path AZURE_CERTIFICATE_PATH names (default: the bundle written by --out)");
 }
 
-async function readOutputs(source: string | undefined, io: CliIo): Promise<{ text: string; name: string }> {
-    if (source === undefined && io.stdinIsTTY) {
-        throw new GatewayConfigError("no stack outputs: pass --outputs outputs.json, or pipe pulumi stack output --json --show-secrets into this command");
-    }
-    if (source === undefined || source === "-") return { text: await io.readStdin(), name: "stdin" };
-    let text: string;
-    try {
-        text = readFileSync(source, "utf8");
-    } catch (err) {
-        throw new GatewayConfigError(`--outputs ${source}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`);
-    }
-    const mode = statSync(source).mode & 0o777;
-    if (mode & 0o077) io.stderr.write(`note: ${source} holds secrets but is readable by others (mode 0${mode.toString(8)}): chmod 600 ${source}\n`);
-    return { text, name: source };
+/** The outputs hold secrets: a note when their file is readable by others. */
+function noteIfShared(file: string | undefined, io: CliIo): void {
+    if (file === undefined) return;
+    const mode = statSync(file).mode & 0o777;
+    if (mode & 0o077) io.stderr.write(`note: ${file} holds secrets but is readable by others (mode 0${mode.toString(8)}): chmod 600 ${file}\n`);
 }
 
 /** Runs a write, turning a file-system error (no such directory, no permission) into one line for `flag`. */
@@ -90,9 +73,10 @@ function writing<T>(flag: string, write: () => T): T {
     }
 }
 
-async function run(opts: CliOptions, io: CliIo): Promise<void> {
+async function run(opts: CliOptions, io: CliIo): Promise<number> {
     if (opts.secretValues !== undefined && opts.secretRef === undefined) throw new GatewayConfigError("--secret-values goes with --secret-ref");
-    const input = await readOutputs(opts.outputs, io);
+    const input = await readOutputsText(opts.outputs, io);
+    noteIfShared(input.file, io);
     const outputs = parseStackOutputsText(input.text, input.name);
     // Undefined means "not given": generate() refuses given options a format does not use.
     const options: GenerateOptions = {
@@ -112,26 +96,10 @@ async function run(opts: CliOptions, io: CliIo): Promise<void> {
     for (const f of written) io.stderr.write(`wrote ${f.path}${f.sensitive ? " (mode 0600: it holds secrets)" : ""}\n`);
     io.stderr.write(`${opts.format}: ${config.auth} auth\n`);
     for (const note of config.notes) io.stderr.write(`note: ${note}\n`);
+    return 0;
 }
 
 /** Runs the command; returns the exit code (0, 1 for an unexpected failure, 2 for a problem the user can fix). */
-export async function main(argv: readonly string[], io: CliIo): Promise<number> {
-    const program = command(io);
-    try {
-        program.parse([...argv], { from: "user" });
-    } catch (err) {
-        if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-        throw err;
-    }
-    try {
-        await run(program.opts<CliOptions>(), io);
-        return 0;
-    } catch (err) {
-        if (err instanceof GatewayConfigError) {
-            io.stderr.write(`gateway-config: ${err.message}\n`);
-            return err.exitCode;
-        }
-        io.stderr.write(`gateway-config: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
-        return 1;
-    }
+export function main(argv: readonly string[], io: CliIo): Promise<number> {
+    return runCli<CliOptions>(argv, io, { name: "gateway-config", program: command(), run: (opts) => run(opts, io) });
 }

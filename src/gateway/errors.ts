@@ -1,13 +1,6 @@
 /**
  * The one error type of `gateway-config`: a problem the user can fix (bad input, an impossible option
  * combination, a refusal to print secrets). The CLI prints its message as one line and exits with code 2.
+ * It is the shared CliError, so problems with the stack outputs (OutputsError, src/outputs/) are ones too.
  */
-export class GatewayConfigError extends Error {
-    /** The process exit code the CLI uses for every user-fixable problem. */
-    readonly exitCode = 2;
-
-    constructor(message: string) {
-        super(message);
-        this.name = "GatewayConfigError";
-    }
-}
+export { CliError as GatewayConfigError } from "../lib/cli";

@@ -6,15 +6,10 @@
  */
 import { closeSync, existsSync, fchmodSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import type { OutputStream } from "../lib/cli";
 import { yamlDocuments } from "./common";
 import { GatewayConfigError } from "./errors";
 import type { GatewayConfig, GeneratedFile, SecretValue } from "./types";
-
-/** The stream generated config is printed to (process.stdout, or a stand-in in tests). */
-export interface OutputStream {
-    readonly isTTY?: boolean;
-    write(text: string): unknown;
-}
 
 export interface EmitOptions {
     /** A file, or a directory (an existing one, a path ending in "/", or any path for formats that need one). */

@@ -6,16 +6,16 @@
  */
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
 import * as pulumi from "@pulumi/pulumi";
 import { YAMLError } from "yaml";
 import { loadStackConfigFile, ProgramFailed } from "../../harness/run";
+import { CliError, messageOf, parseIsoDate, runCli, type CommandIo, type Failure } from "../lib/cli";
 import { clockFromEnv } from "../program";
 import { FORMATS, formatModel, renderModel, startOfUtcDay, type Format } from "./index";
 
-export interface RenderIo {
-    readonly stdout: { write(s: string): unknown };
-    readonly stderr: { write(s: string): unknown };
+/** The command's I/O and where it runs. */
+export interface RenderIo extends CommandIo {
     /** Where relative `--config` and `--out` paths start (the user's working directory). */
     readonly cwd: string;
     /** The project directory, where `Pulumi.<stack>.yaml` files live. */
@@ -32,38 +32,23 @@ interface Options {
     now?: Date;
 }
 
-/** A user-facing failure: one line on stderr, exit code 2. */
-class UsageError extends Error {}
-
-const instant = (v: string): Date => {
-    const d = new Date(v);
-    if (Number.isNaN(d.getTime())) throw new InvalidArgumentError(`"${v}" is not a date; expected ISO 8601, e.g. 2026-05-01T00:00:00Z`);
-    return d;
-};
-
-function command(io: RenderIo): Command {
+function command(): Command {
     return new Command("render")
         .description("Render a stack offline (no Azure credentials, no Pulumi CLI, no network): the resources `pulumi up` would declare, and the outputs.")
         .addOption(new Option("--stack <name>", "read Pulumi.<name>.yaml from the project directory (default: dev)"))
         .addOption(new Option("--config <file>", "read this stack config file instead").conflicts("stack"))
         .addOption(new Option("--format <format>", "what to print").choices(FORMATS).default("tree"))
         .option("--out <file>", "write the render to this file instead of stdout")
-        .option("--now <date>", "compute credential dates as of this date (default: FOUNDRY_ENTRA_NOW, else the start of the current UTC day)", instant)
-        .exitOverride()
-        .configureOutput({
-            writeOut: (s) => io.stdout.write(s),
-            writeErr: (s) => io.stderr.write(s),
-            outputError: (s, write) => write(`render: ${s.replace(/^error: /, "")}`),
-        });
+        .option("--now <date>", "compute credential dates as of this date (default: FOUNDRY_ENTRA_NOW, else the start of the current UTC day)", parseIsoDate);
 }
 
 function readConfig(file: string): ReturnType<typeof loadStackConfigFile> {
     try {
         return loadStackConfigFile(file);
     } catch (err) {
-        if (err instanceof YAMLError) throw new UsageError(`${file} is not valid YAML: ${firstLine(err)}`);
+        if (err instanceof YAMLError) throw new CliError(`${file} is not valid YAML: ${firstLine(err)}`);
         const reason = (err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : firstLine(err);
-        throw new UsageError(`cannot read ${file}: ${reason}`);
+        throw new CliError(`cannot read ${file}: ${reason}`);
     }
 }
 
@@ -73,50 +58,38 @@ function clock(env: NodeJS.ProcessEnv): Date {
     try {
         return clockFromEnv(env);
     } catch (err) {
-        throw new UsageError(firstLine(err));
+        throw new CliError(firstLine(err));
     }
 }
 
-const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
+const firstLine = (err: unknown) => messageOf(err).split("\n")[0] ?? "";
+
+async function run(opts: Options, io: RenderIo): Promise<number> {
+    const file = opts.config !== undefined ? resolve(io.cwd, opts.config) : join(io.projectDir, `Pulumi.${opts.stack ?? "dev"}.yaml`);
+    const { stack, config } = readConfig(file);
+    const now = opts.now ?? clock(io.env ?? {});
+    const text = formatModel(await renderModel({ config, stack, now }), opts.format);
+    if (opts.out === undefined) {
+        io.stdout.write(text);
+        return 0;
+    }
+    const out = resolve(io.cwd, opts.out);
+    try {
+        writeFileSync(out, text, { mode: 0o644 });
+    } catch (err) {
+        throw new CliError(`cannot write ${out}: ${firstLine(err)}`);
+    }
+    io.stderr.write(`render: wrote the ${opts.format} render of stack ${stack} to ${out}\n`);
+    return 0;
+}
+
+/** The program refused the config: exactly its lines, as `pulumi up` would print them (exit 2); else it failed (1). */
+function programFailure(err: unknown): Failure {
+    if (err instanceof ProgramFailed && pulumi.RunError.isInstance(err.cause)) return { code: 2, line: err.message };
+    return { code: 1, line: `render: the program failed: ${firstLine(err)}` };
+}
 
 /** Runs the command; returns the exit code. */
-export async function main(argv: readonly string[], io: RenderIo): Promise<number> {
-    const program = command(io);
-    try {
-        program.parse([...argv], { from: "user" });
-    } catch (err) {
-        if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-        throw err;
-    }
-    const opts = program.opts<Options>();
-    try {
-        const file = opts.config !== undefined ? resolve(io.cwd, opts.config) : join(io.projectDir, `Pulumi.${opts.stack ?? "dev"}.yaml`);
-        const { stack, config } = readConfig(file);
-        const now = opts.now ?? clock(io.env ?? {});
-        const text = formatModel(await renderModel({ config, stack, now }), opts.format);
-        if (opts.out === undefined) {
-            io.stdout.write(text);
-        } else {
-            const out = resolve(io.cwd, opts.out);
-            try {
-                writeFileSync(out, text, { mode: 0o644 });
-            } catch (err) {
-                throw new UsageError(`cannot write ${out}: ${firstLine(err)}`);
-            }
-            io.stderr.write(`render: wrote the ${opts.format} render of stack ${stack} to ${out}\n`);
-        }
-        return 0;
-    } catch (err) {
-        if (err instanceof UsageError) {
-            io.stderr.write(`render: ${err.message}\n`);
-            return 2;
-        }
-        if (err instanceof ProgramFailed && pulumi.RunError.isInstance(err.cause)) {
-            // The program refused the config: exactly its lines, as `pulumi up` would print them.
-            io.stderr.write(`${err.message}\n`);
-            return 2;
-        }
-        io.stderr.write(`render: the program failed: ${firstLine(err)}\n`);
-        return 1;
-    }
+export function main(argv: readonly string[], io: RenderIo): Promise<number> {
+    return runCli<Options>(argv, io, { name: "render", program: command(), run: (opts) => run(opts, io), unexpected: programFailure });
 }

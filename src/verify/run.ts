@@ -3,6 +3,7 @@
  * credentials get tokens, that each account accepts them (waiting for RBAC to propagate), that key-based auth
  * is off, and that Foundry Local accepts the gateway. Returns the checklist; the CLI prints it.
  */
+import { CliError } from "../lib/cli";
 import { asChecks, type Check, type CheckGroup } from "./checklist";
 import { probeKeyAuth, type Classified } from "./azureOpenAi";
 import { configuredCredentials, type CredentialKind } from "./credentials";
@@ -42,9 +43,7 @@ export interface VerifyDeps {
 }
 
 /** Bad arguments (an unknown account name): the CLI exits 2. */
-export class UsageError extends Error {
-    override readonly name = "UsageError";
-}
+export class UsageError extends CliError {}
 
 /** Runs every check and returns the checklist; throws UsageError for an unknown --account. */
 export async function runVerify(o: VerifyOptions, deps: VerifyDeps): Promise<CheckGroup[]> {

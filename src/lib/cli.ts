@@ -1,0 +1,164 @@
+/**
+ * What every command-line tool of this repository shares: its I/O is passed in (so tests run it in-process),
+ * commander prints `<tool>: <problem>` and exits 2 on bad usage, every failure is one line on stderr, ISO-date
+ * options, input from a file or stdin, and running as the process with an early-closing reader tolerated.
+ */
+import { readFileSync } from "node:fs";
+import { text } from "node:stream/consumers";
+import { CommanderError, InvalidArgumentError, type Command, type OptionValues } from "commander";
+
+/** A stream a command writes to: process.stdout or process.stderr, or a stand-in in tests. */
+export interface OutputStream {
+    readonly isTTY?: boolean;
+    write(text: string): unknown;
+}
+
+/** The output every command is given instead of touching `process`. */
+export interface CommandIo {
+    readonly stdout: OutputStream;
+    readonly stderr: OutputStream;
+}
+
+/** The I/O of a command that may read its input from stdin. */
+export interface StdinIo extends CommandIo {
+    /** Whether stdin is a terminal (then it is only read when asked for with `-`). */
+    readonly stdinIsTTY: boolean;
+    readStdin(): Promise<string>;
+}
+
+/** A problem the user can fix: printed as one line, `<tool>: <message>`, and the exit code (2). */
+export class CliError extends Error {
+    /** The process exit code for every user-fixable problem. */
+    readonly exitCode: number = 2;
+
+    constructor(message: string) {
+        super(message);
+        this.name = new.target.name;
+    }
+}
+
+/** An error's message, whatever was thrown. */
+export function messageOf(err: unknown): string {
+    return err instanceof Error ? err.message : String(err);
+}
+
+/** What a command prints (one whole line) and exits with for an error that is not a CliError. */
+export interface Failure {
+    readonly code: number;
+    readonly line: string;
+}
+
+/** A command for `runCli`: its name, its commander program, and what it does. */
+export interface CliCommand<O extends OptionValues> {
+    /** The tool's name: the prefix of every line it prints on failure. */
+    readonly name: string;
+    /** Options and arguments; `runCli` routes its output to the I/O and turns its errors into exit code 2. */
+    readonly program: Command;
+    /** Runs the parsed command line; returns the exit code. A CliError is printed as `<name>: <message>`. */
+    run(options: O, args: readonly string[]): Promise<number>;
+    /** @default `<name>: unexpected error: <message>`, exit code 1 */
+    unexpected?(err: unknown): Failure;
+}
+
+/**
+ * Parses `argv` (the user's arguments, without node and the script) and runs the command. Returns the exit
+ * code: 0 after `--help`, 2 for bad usage (commander's message as `<name>: …`) or a CliError, else what `run`
+ * returns or `unexpected` says.
+ */
+export async function runCli<O extends OptionValues>(argv: readonly string[], io: CommandIo, command: CliCommand<O>): Promise<number> {
+    const { name, program } = command;
+    program.exitOverride().configureOutput({
+        writeOut: (s) => io.stdout.write(s),
+        writeErr: (s) => io.stderr.write(s),
+        outputError: (s, write) => write(`${name}: ${s.replace(/^error: /, "")}`),
+    });
+    try {
+        program.parse([...argv], { from: "user" });
+    } catch (err) {
+        if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+        throw err;
+    }
+    try {
+        return await command.run(program.opts<O>(), program.args);
+    } catch (err) {
+        if (err instanceof CliError) {
+            io.stderr.write(`${name}: ${err.message}\n`);
+            return err.exitCode;
+        }
+        const failure = command.unexpected?.(err) ?? { code: 1, line: `${name}: unexpected error: ${messageOf(err)}` };
+        io.stderr.write(`${failure.line}\n`);
+        return failure.code;
+    }
+}
+
+/** Commander argument parser for a date option such as `--now`: ISO 8601, or refused with an example. */
+export function parseIsoDate(value: string): Date {
+    const d = new Date(value);
+    if (Number.isNaN(d.getTime())) throw new InvalidArgumentError(`"${value}" is not a date; expected ISO 8601, e.g. 2026-05-01T00:00:00Z`);
+    return d;
+}
+
+/** FOUNDRY_ENTRA_NOW, as for the program, as `{ now }` when it is a date; `{}` otherwise. */
+export function nowFromEnv(env: NodeJS.ProcessEnv): { now?: Date } {
+    const now = env.FOUNDRY_ENTRA_NOW ? new Date(env.FOUNDRY_ENTRA_NOW) : undefined;
+    return now && !Number.isNaN(now.getTime()) ? { now } : {};
+}
+
+/** Text a command read, and what to call its source in messages (`stdin` or the file). */
+export interface Input {
+    readonly text: string;
+    readonly name: string;
+    /** The file read, when it was one. */
+    readonly file?: string;
+}
+
+/** How `readInput` names the option and what it says when there is no input. */
+export interface InputOptions {
+    /** The option that names the file, e.g. `--outputs`. */
+    readonly flag: string;
+    /** The message when no file is given and stdin is a terminal. */
+    readonly missing: string;
+}
+
+/** Reads stdin for `-`, or when no file is given and stdin is piped; otherwise the file. */
+export async function readInput(source: string | undefined, io: StdinIo, options: InputOptions): Promise<Input> {
+    if (source === undefined && io.stdinIsTTY) throw new CliError(options.missing);
+    if (source === undefined || source === "-") return { text: await io.readStdin(), name: "stdin" };
+    try {
+        return { text: readFileSync(source, "utf8"), name: source, file: source };
+    } catch (err) {
+        throw new CliError(`${options.flag} ${source}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : messageOf(err)}`);
+    }
+}
+
+/** The process's own streams, as a command's I/O. */
+export function processIo(): StdinIo {
+    return {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        stdinIsTTY: Boolean(process.stdin.isTTY),
+        readStdin: () => text(process.stdin),
+    };
+}
+
+/** Ends the process quietly when the reader of `stream` goes away (`… | head`): EPIPE is not an error. */
+export function exitQuietlyOnEpipe(stream: NodeJS.WriteStream): void {
+    stream.on("error", (err: NodeJS.ErrnoException) => {
+        if (err.code !== "EPIPE") throw err;
+        process.exit(process.exitCode ?? 0);
+    });
+}
+
+/**
+ * Runs a command as the process (the body of every `tools/*.ts`): sets the exit code, tolerates a reader of
+ * stdout that stops early, and turns an error escaping `main` into one line and `unexpectedCode`.
+ */
+export function runAsProcess(name: string, main: () => Promise<number>, unexpectedCode = 1): void {
+    exitQuietlyOnEpipe(process.stdout);
+    main().then((code) => {
+        process.exitCode = code;
+    }, (err: unknown) => {
+        process.stderr.write(`${name}: unexpected error: ${messageOf(err)}\n`);
+        process.exitCode = unexpectedCode;
+    });
+}

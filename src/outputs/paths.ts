@@ -1,0 +1,21 @@
+/** Output paths: as a user reads them in messages, and the value found at one. */
+
+/** Renders a path as a user reads it: `accounts.aoai-dev.deployments[0].name`. */
+export function outputPath(path: readonly PropertyKey[]): string {
+    return path.reduce<string>((out, part) => {
+        if (typeof part === "number") return `${out}[${part}]`;
+        const key = String(part);
+        const plain = /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
+        return out === "" ? plain : `${out}.${plain}`;
+    }, "");
+}
+
+/** The value at `path` in parsed JSON, or undefined when any step is missing. */
+export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+    let v: unknown = root;
+    for (const part of path) {
+        if (v === null || typeof v !== "object") return undefined;
+        v = (v as Record<PropertyKey, unknown>)[part as string];
+    }
+    return v;
+}
