@@ -82,8 +82,8 @@ describe("--format mermaid", () => {
         expect(db.getEdges()).toHaveLength(1);
     });
 
-    it("is the diagram docs/render.md shows for the dev stack (regenerate: npm run render -- --format mermaid)", () => {
-        const doc = readFileSync(join(ROOT, "docs", "render.md"), "utf8");
+    it("is the diagram the README shows for the dev stack (regenerate: npm run render -- --format mermaid)", () => {
+        const doc = readFileSync(join(ROOT, "README.md"), "utf8");
         const block = /```mermaid\n([\s\S]*?)```/.exec(doc)?.[1];
         expect(block).toBe(renderMermaid(dev));
     });

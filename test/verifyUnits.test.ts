@@ -177,9 +177,12 @@ describe("Foundry Local sidecar answers, read from the local sidecar over HTTPS"
     });
 });
 
-describe("docs/troubleshooting.md", () => {
+describe("the README's troubleshooting table", () => {
     it("has a row (symptom → cause → fix) for every error verify and token-doctor explain", () => {
-        const doc = readFileSync(join(__dirname, "..", "docs", "troubleshooting.md"), "utf8");
+        const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
+        const start = readme.indexOf("\n## Troubleshooting\n");
+        expect(start).toBeGreaterThan(0);
+        const doc = readme.slice(start, readme.indexOf("\n## ", start + 1));
         const rows = doc.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| symptom") && !l.startsWith("|---"));
         const needles = [
             "AADSTS700027", "not registered on application", "The key used is expired", "failed signature validation", "AADSTS700024", "AADSTS7000215", "AADSTS7000222",

@@ -2,7 +2,7 @@
  * A local Azure OpenAI account: verifies Entra bearer tokens (signature, issuer, audience, expiry), denies the
  * first N of them like unpropagated RBAC does (401 PermissionDenied, "lacks the required data action"), and
  * answers an `api-key` as an account with key-based auth disabled (403 AuthenticationTypeDisabled) or enabled
- * (401 "Access denied due to invalid subscription key"). Bodies as Azure returns them, see docs/troubleshooting.md.
+ * (401 "Access denied due to invalid subscription key"). Bodies as Azure returns them, see the README, "Troubleshooting".
  */
 import { decodeJwt } from "jose";
 import { json, LocalService, type Reply, type Request } from "./https";
