@@ -56,7 +56,8 @@ function timeChild(args: readonly string[]): number {
     return ms;
 }
 
-const renderArgs = (file: string) => ["--import", "tsx", "tools/render.ts", "--config", file, "--format", "json", "--now", NOW];
+/** Exactly what `npm run render` runs (see package.json). */
+const renderArgs = (file: string) => ["--max-semi-space-size=64", "--import", "tsx", "tools/render.ts", "--config", file, "--format", "json", "--now", NOW];
 
 async function main(): Promise<void> {
     const opts = new Command("bench")
