@@ -21,6 +21,7 @@ export interface KeyVaultDeliveryArgs {
     readonly vaultName: string;
     /** ARM id of the vault. */
     readonly vaultId: string;
+    /** Resource group of the vault. Required. */
     readonly resourceGroupName: string;
     /** Secret names are `<prefix>-client-secret` and `<prefix>-certificate`. @default `<stack>-gateway` (set by config) */
     readonly secretPrefix: string;
@@ -30,6 +31,7 @@ export interface KeyVaultDeliveryArgs {
     readonly certificateBundle?: StoredCredential;
     /** Principals granted Key Vault Secrets User on each stored secret (not on the whole vault). @default [] */
     readonly readers: readonly PrincipalRef[];
+    /** Subscription holding the role definitions. Required. */
     readonly subscriptionId: string;
 }
 

@@ -5,7 +5,9 @@ import type { KubernetesDeliveryConfig } from "../src/config/types";
 export interface KubernetesDeliveryArgs {
     /** Namespace, kubeconfig/context, format ("secret" or "envoy"), secret name. */
     readonly config: KubernetesDeliveryConfig;
+    /** Tenant the gateway signs in to. Required. */
     readonly tenantId: string;
+    /** The gateway app registration's client id. Required. */
     readonly clientId: pulumi.Input<string>;
     /** The client secret value, a Pulumi secret; required for the envoy format. @default undefined */
     readonly clientSecret?: pulumi.Output<string>;

@@ -9,6 +9,7 @@ export interface ManagedIdentityAccessArgs {
     readonly config: ManagedIdentityConfig;
     /** Every target by name (accounts and "foundry-local"): kind and ARM id. */
     readonly targets: ReadonlyMap<string, Target>;
+    /** Subscription holding the role definitions. Required. */
     readonly subscriptionId: string;
     /** The Foundry Local API's app role and service principal, when Foundry Local is configured. @default undefined */
     readonly foundryLocal?: { readonly appRoleId: string; readonly servicePrincipalObjectId: pulumi.Input<string> };
