@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Command, InvalidArgumentError } from "commander";
 import { loadStackConfigFile } from "../harness/run";
+import { messageOf } from "../src/lib/cli";
 import { criticalPath } from "../src/render/criticalPath";
 import { renderModel } from "../src/render/index";
 import { writeGeneratedStack } from "./configs";
@@ -142,6 +143,6 @@ function summarize(cases: BenchCase[], pulumiLoadMs: number, baseline: number[],
 }
 
 main().catch((err: unknown) => {
-    process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`bench: ${messageOf(err)}\n`);
     process.exitCode = 1;
 });

@@ -8,6 +8,7 @@ import { basename } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { NAMESPACE } from "../src/config/parse";
+import { messageOf } from "../src/lib/cli";
 import { runStack } from "../src/program";
 import { ProviderMocks, type MockAnswers } from "./mocks";
 import { outputValue, Recorder, waitForRegistrations, type RecordedResource } from "./recorder";
@@ -50,7 +51,7 @@ export interface RunResult {
 /** The program refused to run (e.g. invalid config); carries what was registered before it stopped. */
 export class ProgramFailed extends Error {
     constructor(override readonly cause: unknown, readonly resources: readonly RecordedResource[]) {
-        super(cause instanceof Error ? cause.message : String(cause));
+        super(messageOf(cause));
         this.name = "ProgramFailed";
     }
 }
@@ -98,17 +99,18 @@ async function runOnce(options: HarnessOptions): Promise<RunResult> {
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const join = (base: string, key: string | number) => (base === "" ? String(key) : `${base}.${key}`);
+/** The dotted path of a child value, as secret paths are written (`gateway.clientSecret.value`, `slots.0`). */
+export const childPath = (base: string, key: string | number): string => (base === "" ? String(key) : `${base}.${key}`);
 
 function stripSecrets(v: unknown, path: string, secrets: string[]): unknown {
-    if (Array.isArray(v)) return v.map((x, i) => stripSecrets(x, join(path, i), secrets));
+    if (Array.isArray(v)) return v.map((x, i) => stripSecrets(x, childPath(path, i), secrets));
     if (v && typeof v === "object") {
         const o = v as Record<string, unknown>;
         if (o[SIG_KEY] === SECRET_SIG) {
             secrets.push(path);
             return stripSecrets(o.value, path, []);
         }
-        return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, stripSecrets(x, join(path, k), secrets)]));
+        return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, stripSecrets(x, childPath(path, k), secrets)]));
     }
     return v;
 }
@@ -120,9 +122,9 @@ async function resolveDeep(v: unknown, path: string, secrets: string[]): Promise
         if (secret) secrets.push(path);
         return resolveDeep(value, path, secret ? [] : secrets);
     }
-    if (Array.isArray(v)) return Promise.all(v.map((x, i) => resolveDeep(x, join(path, i), secrets)));
+    if (Array.isArray(v)) return Promise.all(v.map((x, i) => resolveDeep(x, childPath(path, i), secrets)));
     if (v && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
-        const entries = await Promise.all(Object.entries(v).map(async ([k, x]) => [k, await resolveDeep(x, join(path, k), secrets)] as const));
+        const entries = await Promise.all(Object.entries(v).map(async ([k, x]) => [k, await resolveDeep(x, childPath(path, k), secrets)] as const));
         return Object.fromEntries(entries.filter(([, x]) => x !== undefined));
     }
     return v;

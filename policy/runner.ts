@@ -49,7 +49,7 @@ export function policyOptions(r: RenderedResource): PolicyResourceOptions {
         protect: r.options.protect,
         ignoreChanges: [...r.options.ignoreChanges],
         ...(r.options.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
-        // The harness records aliases as SDK objects, not URNs; no policy here reads them.
+        // The harness records aliases, but no policy here reads them.
         aliases: [],
         customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
         additionalSecretOutputs: [],

@@ -6,6 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { KeyVaultDelivery, KubernetesDelivery, type GatewayIdentity } from "../components";
 import type { StackConfig } from "./config/types";
 import type { PrincipalRef } from "./lib/grants";
+import { keyAndCertificatePem } from "./lib/pem";
+import { PrincipalResolver } from "./lib/principals";
 import type { DeployContext } from "./program";
 import type { PreflightFacts } from "./preflight";
 
@@ -14,15 +16,15 @@ export function declareDelivery(config: StackConfig, gateway: GatewayIdentity, g
     const d = config.gatewayDelivery;
     if (!d) return undefined;
     const cert = gateway.certificate;
-    const bundle = cert && pulumi.secret(pulumi.interpolate`${cert.privateKeyPem}${cert.certificatePem}`);
+    const bundle = cert && pulumi.secret(pulumi.all([cert.privateKeyPem, cert.certificatePem]).apply(([key, pem]) => keyAndCertificatePem(key, pem)));
     const out: Record<string, unknown> = {};
 
     if (d.keyVault) {
         const kv = d.keyVault;
+        const resolver = new PrincipalResolver();
         const readers: PrincipalRef[] = [
             ...(kv.grantGateway ? [gatewayPrincipal] : []),
-            ...kv.readers.map((r) => ({ key: `${r.principalType === "ServicePrincipal" ? "sp" : r.principalType.toLowerCase()}-${r.principalId.toLowerCase()}`,
-                label: `${r.principalType} ${r.principalId}`, principalId: r.principalId, principalType: r.principalType })),
+            ...kv.readers.map((r) => resolver.resolve({ kind: "principalId", id: r.principalId, principalType: r.principalType })),
         ];
         const vault = new KeyVaultDelivery("key-vault", {
             vaultName: kv.name,

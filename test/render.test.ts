@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadStackConfigFile, runProgram, type RunResult } from "../harness/run";
 import { main, type RenderIo } from "../src/render/cli";
-import { FORMATS, formatModel, renderModel, startOfUtcDay, type Format, type RenderModel } from "../src/render/index";
+import { utcDay } from "../src/lib/rotation";
+import { FORMATS, formatModel, renderModel, type Format, type RenderModel } from "../src/render/index";
 import { SECRET } from "../src/render/redact";
 import { refuse, ROOT } from "./helpers";
 
@@ -256,14 +257,14 @@ describe("npm run render", () => {
         });
 
         it("defaults to the start of the current UTC day, or FOUNDRY_ENTRA_NOW", async () => {
-            expect(startOfUtcDay(new Date("2026-03-04T17:18:19Z")).toISOString()).toBe("2026-03-04T00:00:00.000Z");
+            expect(utcDay(new Date("2026-03-04T17:18:19Z")).toISOString()).toBe("2026-03-04T00:00:00.000Z");
             const json = (r: { stdout: string }) => JSON.parse(r.stdout) as { outputs: { gateway: { clientSecret: { expiresOn: string } } } };
             let today: string;
             let byDefault: CliResult;
             do { // (again if the UTC day turned meanwhile)
-                today = startOfUtcDay().toISOString();
+                today = utcDay(new Date()).toISOString();
                 byDefault = await inProcess(["--format", "json"]);
-            } while (startOfUtcDay().toISOString() !== today);
+            } while (utcDay(new Date()).toISOString() !== today);
             const pinned = await inProcess(["--format", "json", "--now", today]);
             expect(byDefault.stdout).toBe(pinned.stdout);
             expect(json(byDefault).outputs.gateway.clientSecret.expiresOn).toBe(new Date(Date.parse(today) + 180 * 86_400_000).toISOString());

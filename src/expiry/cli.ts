@@ -24,7 +24,10 @@ interface Options {
 }
 
 /** Expiry reads plain `pulumi stack output --json` (secrets not needed), and its messages say so. */
-const WORDING: JsonWording = { notJson: (source, e) => `${source}: not JSON (${e.message}); expected the output of pulumi stack output --json` };
+const WORDING: JsonWording = {
+    // Only the position: JSON.parse's own message can quote the input, which may hold secrets (--show-secrets outputs).
+    notJson: (source, e) => `${source}: not JSON${e.position !== undefined ? ` (at character ${e.position})` : ""}; expected the output of pulumi stack output --json`,
+};
 const MISSING = "no stack outputs: pipe pulumi stack output --json into this command, or pass --outputs FILE";
 
 const days = (v: string): number => {

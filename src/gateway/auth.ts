@@ -5,6 +5,7 @@
  * certificate itself.
  */
 import { X509Certificate, createPrivateKey, type KeyObject } from "node:crypto";
+import { keyAndCertificatePem } from "../lib/pem";
 import { thumbprints } from "../lib/thumbprint";
 import { GatewayConfigError } from "./errors";
 import type { CertificateOutputs, FederatedCredentialOutputs, StackOutputs } from "./outputs";
@@ -130,8 +131,7 @@ export function certificateBundle(cert: CertificateOutputs): Pick<CertificateAut
     if (actual.x5t !== cert.x5t) {
         throw new GatewayConfigError(`gateway.certificate.x5t ${cert.x5t} is not the base64url SHA-1 of gateway.certificate.certificatePem (${actual.x5t})`);
     }
-    const pem = (s: string) => `${s.trim()}\n`;
-    return { bundlePem: pem(cert.privateKeyPem) + pem(cert.certificatePem), thumbprintHex: actual.hex, x5t: actual.x5t, notAfter: cert.notAfter };
+    return { bundlePem: keyAndCertificatePem(cert.privateKeyPem, cert.certificatePem), thumbprintHex: actual.hex, x5t: actual.x5t, notAfter: cert.notAfter };
 }
 
 /** Warnings for a credential that has expired or expires within `withinDays` of `now`. */

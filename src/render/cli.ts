@@ -12,7 +12,8 @@ import { YAMLError } from "yaml";
 import { loadStackConfigFile, ProgramFailed } from "../../harness/run";
 import { CliError, messageOf, parseIsoDate, runCli, type CommandIo, type Failure } from "../lib/cli";
 import { clockFromEnv } from "../program";
-import { FORMATS, formatModel, renderModel, startOfUtcDay, type Format } from "./index";
+import { utcDay } from "../lib/rotation";
+import { FORMATS, formatModel, renderModel, type Format } from "./index";
 
 /** The command's I/O and where it runs. */
 export interface RenderIo extends CommandIo {
@@ -54,7 +55,7 @@ function readConfig(file: string): ReturnType<typeof loadStackConfigFile> {
 
 /** FOUNDRY_ENTRA_NOW when set (checked by the program's own reader), else the start of the current UTC day. */
 function clock(env: NodeJS.ProcessEnv): Date {
-    if (!env.FOUNDRY_ENTRA_NOW) return startOfUtcDay();
+    if (!env.FOUNDRY_ENTRA_NOW) return utcDay(new Date());
     try {
         return clockFromEnv(env);
     } catch (err) {

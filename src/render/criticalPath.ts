@@ -3,7 +3,7 @@
  * for every explicit and property dependency. Its longest chain, the critical path, is the number of cloud
  * round trips the engine must make one after another, however parallel everything else runs.
  */
-import type { RenderModel, RenderResource } from "./model";
+import { childrenByParent, type RenderModel, type RenderResource } from "./model";
 
 export interface CriticalPath {
     /** Resources on the longest chain, first created first. */
@@ -16,17 +16,11 @@ export interface CriticalPath {
  */
 export function waitsFor(model: Pick<RenderModel, "resources">): Map<string, readonly string[]> {
     const byUrn = new Map(model.resources.map((r) => [r.urn, r]));
-    const children = new Map<string, string[]>();
-    for (const r of model.resources) {
-        if (r.parent === null) continue;
-        const siblings = children.get(r.parent);
-        if (siblings) siblings.push(r.urn);
-        else children.set(r.parent, [r.urn]);
-    }
+    const children = childrenByParent(model.resources);
     const customUnder = (urn: string, out: Set<string>): void => {
         for (const child of children.get(urn) ?? []) {
-            if (byUrn.get(child)?.custom) out.add(child);
-            customUnder(child, out);
+            if (child.custom) out.add(child.urn);
+            customUnder(child.urn, out);
         }
     };
     const graph = new Map<string, readonly string[]>();

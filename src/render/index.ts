@@ -36,8 +36,3 @@ export async function renderModel(options: RenderOptions): Promise<RenderModel> 
 export function formatModel(model: RenderModel, format: Format): string {
     return FORMATTERS[format](model);
 }
-
-/** The start of the current UTC day: the default clock, so renders made on the same day are identical. */
-export function startOfUtcDay(date = new Date()): Date {
-    return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
-}

@@ -3,7 +3,7 @@
  * Azure or a provider assigns at deploy time (object ids, client ids, generated certificates and their
  * thumbprints) become marked placeholders such as `<gateway-app.clientId>`, so no mock value passes for a real one.
  */
-import type { RunResult } from "../../harness/run";
+import { childPath, type RunResult } from "../../harness/run";
 
 /** How every secret value prints, in every format. */
 export const SECRET = "[secret]";
@@ -17,8 +17,6 @@ const PRIVATE_KEY_PEM = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** Dotted path of a child value, as the harness writes secret paths (`gateway.clientSecret.value`, `slots.0`). */
-export const childPath = (base: string, key: string | number): string => (base === "" ? String(key) : `${base}.${key}`);
 
 export class Redactor {
     /** Lower-case GUID → placeholder; found with one GUID scan per string. */

@@ -4,6 +4,7 @@
  * Parsing is jose's `decodeJwt` / `decodeProtectedHeader`; nothing here splits or base64-decodes by hand.
  */
 import { decodeJwt, decodeProtectedHeader, type JWTPayload } from "jose";
+import { messageOf } from "../lib/cli";
 
 /** `v1`: issuer `https://sts.windows.net/<tenant>/`; `v2`: issuer `https://login.microsoftonline.com/<tenant>/v2.0`. */
 export type IssuerKind = "v1" | "v2" | "other" | "missing";
@@ -72,7 +73,7 @@ export function decodeAccessToken(input: string): DecodedToken {
         header = decodeProtectedHeader(raw);
         claims = decodeJwt(raw);
     } catch (err) {
-        throw new NotAJwtError(err instanceof Error ? err.message : String(err));
+        throw new NotAJwtError(messageOf(err));
     }
     const c = claims as JWTPayload & Record<string, unknown>;
     const str = (k: string) => (typeof c[k] === "string" ? (c[k] as string) : undefined);

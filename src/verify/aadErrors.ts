@@ -79,8 +79,13 @@ export function explainTokenError(message: string, ctx: TokenErrorContext): Expl
 
 /** A network-level failure code (ECONNREFUSED, ENOTFOUND, a TLS verification error) in an error message. */
 export function networkCode(message: string): string | undefined {
-    return /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_HAS_EXPIRED|ERR_TLS_CERT_ALTNAME_INVALID)\b/.exec(message)?.[1];
+    return NETWORK_CODE.exec(message)?.[1];
 }
+
+/** TLS verification failures: this machine does not trust what answered. */
+export const TLS_CODES: readonly string[] = ["UNABLE_TO_VERIFY_LEAF_SIGNATURE", "SELF_SIGNED_CERT_IN_CHAIN", "DEPTH_ZERO_SELF_SIGNED_CERT", "CERT_HAS_EXPIRED", "ERR_TLS_CERT_ALTNAME_INVALID"];
+const SOCKET_CODES = ["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT"];
+const NETWORK_CODE = new RegExp(`\\b(${[...SOCKET_CODES, ...TLS_CODES].join("|")})\\b`);
 
 /** The first line of an error message without Entra's trace, correlation and timestamp tail. */
 export function firstSentence(message: string): string {

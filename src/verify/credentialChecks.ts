@@ -3,6 +3,7 @@
  * shared token rules), an authenticated call per account, and, when configured, a Foundry Local token and call.
  */
 import { getBearerTokenProvider, type TokenCredential } from "@azure/identity";
+import { messageOf } from "../lib/cli";
 import { decodeAccessToken, type DecodedToken } from "../token/decode";
 import { expectationsFromOutputs } from "../token/doctor";
 import { assessToken, type Assessment, type Expectations } from "../token/rules";
@@ -77,7 +78,7 @@ async function tokenCheck(id: string, kind: CredentialKind, credential: TokenCre
     try {
         token = decodeAccessToken(result.token);
     } catch (err) {
-        return { checks: [{ id, status: "fail", title: `token for ${scope}: ${err instanceof Error ? err.message : String(err)}`, cause: "Entra ID access tokens are JWTs; something else answered at the authority host", fix: "check --authority-host" }] };
+        return { checks: [{ id, status: "fail", title: `token for ${scope}: ${messageOf(err)}`, cause: "Entra ID access tokens are JWTs; something else answered at the authority host", fix: "check --authority-host" }] };
     }
     const assessment = assess(token);
     const summary = `v${token.version ?? "?"}, tid ${token.tenantId}, ${token.claims.appid ? "appid" : "azp"} ${token.clientId}${token.roles.length ? `, roles [${token.roles.join(", ")}]` : ""}`;

@@ -4,6 +4,8 @@
  * same library a gateway would use signs the client assertion and talks to the token endpoint.
  */
 import { ClientCertificateCredential, ClientSecretCredential, type TokenCredential } from "@azure/identity";
+import { messageOf } from "../lib/cli";
+import { keyAndCertificatePem } from "../lib/pem";
 import type { StackOutputs } from "./outputs";
 
 /** The gateway credentials verify can test. */
@@ -34,7 +36,7 @@ export function createCredential(kind: CredentialKind, outputs: StackOutputs, au
     const { clientId, certificate, clientSecret } = outputs.gateway;
     if (kind === "certificate") {
         if (!certificate) throw new Error("the outputs hold no gateway.certificate");
-        return new ClientCertificateCredential(tenantId, clientId, { certificate: `${certificate.privateKeyPem.trim()}\n${certificate.certificatePem.trim()}\n` }, options);
+        return new ClientCertificateCredential(tenantId, clientId, { certificate: keyAndCertificatePem(certificate.privateKeyPem, certificate.certificatePem) }, options);
     }
     if (!clientSecret) throw new Error("the outputs hold no gateway.clientSecret");
     return new ClientSecretCredential(tenantId, clientId, clientSecret.value, options);
@@ -50,6 +52,6 @@ export async function acquireToken(credential: TokenCredential, scope: string): 
         if (!t) return { ok: false, message: "the credential returned no token" };
         return { ok: true, token: t.token, expiresOn: new Date(t.expiresOnTimestamp) };
     } catch (err) {
-        return { ok: false, message: err instanceof Error ? err.message : String(err) };
+        return { ok: false, message: messageOf(err) };
     }
 }

@@ -3,6 +3,7 @@
  * how long does each credential stay valid (a warning inside 30 days, a failure once expired).
  */
 import { createPublicKey, X509Certificate } from "node:crypto";
+import { messageOf } from "../lib/cli";
 import { thumbprints } from "../lib/thumbprint";
 import { fail, info, pass, warn, type Finding } from "../token/finding";
 import type { CredentialKind } from "./credentials";
@@ -19,7 +20,7 @@ export function certificateConsistency(cert: CertificateOutputs): Finding[] {
     try {
         actual = thumbprints(cert.certificatePem);
     } catch (err) {
-        return [fail("gateway.certificate.certificatePem is not a PEM certificate", err instanceof Error ? err.message : String(err), REREAD)];
+        return [fail("gateway.certificate.certificatePem is not a PEM certificate", messageOf(err), REREAD)];
     }
     const out: Finding[] = [];
     const given = cert.thumbprint.replace(/:/g, "").toUpperCase();
@@ -45,7 +46,7 @@ function keyMatches(cert: CertificateOutputs): Finding {
         if (fromKey.equals(fromCert)) return pass("the private key belongs to the certificate");
         return fail("gateway.certificate.privateKeyPem does not belong to certificatePem", "client assertions signed with it fail signature validation (AADSTS700027)", REREAD);
     } catch (err) {
-        return fail("gateway.certificate.privateKeyPem is not a readable private key", err instanceof Error ? err.message : String(err), REREAD);
+        return fail("gateway.certificate.privateKeyPem is not a readable private key", messageOf(err), REREAD);
     }
 }
 

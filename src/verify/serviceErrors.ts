@@ -3,7 +3,7 @@
  * error) into the facts the classifiers need.
  */
 import { APIConnectionTimeoutError, APIError } from "openai";
-import { networkCode } from "./aadErrors";
+import { networkCode, TLS_CODES } from "./aadErrors";
 
 /** The facts of a failed call to Azure OpenAI or Foundry Local. */
 export interface ServiceError {
@@ -50,8 +50,6 @@ function causeChain(err: unknown): string[] {
 }
 
 const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
-
-const TLS_CODES = ["UNABLE_TO_VERIFY_LEAF_SIGNATURE", "SELF_SIGNED_CERT_IN_CHAIN", "DEPTH_ZERO_SELF_SIGNED_CERT", "CERT_HAS_EXPIRED", "ERR_TLS_CERT_ALTNAME_INVALID"];
 
 /** Cause and fix when no answer came back from `what` (whose address is config key `key`). */
 export function networkAdvice(code: string | undefined, what: string, key: string): { cause: string; fix: string } {
