@@ -77,6 +77,7 @@ describe("token errors", () => {
         ["unknown tenant", description(AAD.tenantNotFound(ctx.tenantId)), /^AADSTS90002: /, /--authority-host/],
         ["unknown resource", description(AAD.resourceNotFound("api://x", ctx.tenantId)), /^AADSTS500011: /, /gateway\.tokenScope/],
         ["network", "request to https://login.microsoftonline.com failed, reason: getaddrinfo ENOTFOUND login.microsoftonline.com", /cannot reach the token endpoint: the host name .* does not resolve here \(ENOTFOUND\)/, /--authority-host/],
+        ["no answer (MSAL network_error)", "network_error: See https://aka.ms/msal.js.errors#network_error for details", /cannot reach the token endpoint: .* does not answer from here .*MSAL network_error/, /firewalls and proxies/],
         ["untrusted TLS", "request failed: unable to verify the first certificate (UNABLE_TO_VERIFY_LEAF_SIGNATURE)", /does not trust the TLS certificate/, /NODE_EXTRA_CA_CERTS/],
         ["no OpenID configuration", "endpoints_resolution_error: See https://aka.ms/msal.js.errors#endpoints_resolution_error for details", /could not read the OpenID configuration of tenant/, /--authority-host/],
     ])("%s", (_, message, cause, fix) => {

@@ -35,6 +35,11 @@ export function explainTokenError(message: string, ctx: TokenErrorContext): Expl
         const advice = networkAdvice(net, `the token endpoint at ${ctx.authorityHost}`, "--authority-host (sovereign clouds: https://login.microsoftonline.us, https://login.chinacloudapi.cn)");
         return { code: "network", cause: `cannot reach the token endpoint: ${advice.cause}`, fix: advice.fix };
     }
+    if (!code && /\bnetwork_error\b/.test(message)) {
+        // MSAL reduces a request that got no answer (DNS, firewall, proxy, no route) to this code, with no cause attached.
+        const advice = networkAdvice(undefined, `the token endpoint at ${ctx.authorityHost}`, "--authority-host (sovereign clouds: https://login.microsoftonline.us, https://login.chinacloudapi.cn)");
+        return { code: "network", cause: `cannot reach the token endpoint: ${advice.cause} (MSAL network_error)`, fix: advice.fix };
+    }
     if (!code && /endpoints_resolution_error/.test(message)) {
         return {
             code: "endpoints_resolution_error",
