@@ -68,7 +68,7 @@ async function main(): Promise<void> {
         .opts<{ runs: number; sizes: number[] }>();
     const dir = mkdtempSync(join(tmpdir(), "foundry-entra-bench-"));
     try {
-        const dev = join(ROOT, "Pulumi.dev.yaml");
+        const dev = join(ROOT, "test/fixtures/stacks/Pulumi.dev.yaml");
         const devPrincipals = ["access", "managedIdentities"]
             .map((k) => (JSON.parse(loadStackConfigFile(dev).config[`foundry-entra:${k}`] ?? "[]") as unknown[]).length)
             .reduce((a, b) => a + b, 0);

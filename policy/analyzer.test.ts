@@ -73,7 +73,7 @@ async function analyze(r: RenderedResource, props: unknown = r.inputs): Promise<
 }
 
 beforeAll(async () => {
-    const [port, rendered] = await Promise.all([startPack(), renderFile(join(ROOT, "Pulumi.dev.yaml"))]);
+    const [port, rendered] = await Promise.all([startPack(), renderFile(join(ROOT, "test/fixtures/stacks/Pulumi.dev.yaml"))]);
     dev = rendered;
     client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
 }, 120_000);

@@ -22,7 +22,7 @@ const policy = (name: string): ResourceValidationPolicy => {
 let dev: readonly RenderedResource[];
 let full: readonly RenderedResource[];
 beforeAll(async () => {
-    dev = await renderFile(join(ROOT, "Pulumi.dev.yaml"));
+    dev = await renderFile(join(ROOT, "test/fixtures/stacks/Pulumi.dev.yaml"));
     full = await renderFile(join(ROOT, "examples", "full.yaml"));
 });
 

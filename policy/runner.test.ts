@@ -10,7 +10,7 @@ import { byName, renderFile, ROOT } from "./testing";
 
 let dev: readonly RenderedResource[];
 beforeAll(async () => {
-    dev = await renderFile(join(ROOT, "Pulumi.dev.yaml"));
+    dev = await renderFile(join(ROOT, "test/fixtures/stacks/Pulumi.dev.yaml"));
 });
 
 const reportAll = (name: string, level: ResourceValidationPolicy["enforcementLevel"] = "mandatory"): ResourceValidationPolicy => ({

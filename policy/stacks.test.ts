@@ -15,8 +15,8 @@ const policies = createPolicies({ now: clock });
 const files = exampleStackFiles();
 
 describe("every example stack passes the whole pack", () => {
-    it("finds the dev stack and the full example", () => {
-        expect(files.map((f) => basename(f))).toEqual(expect.arrayContaining(["Pulumi.dev.yaml", "full.yaml"]));
+    it("finds the dev, staging and prod stacks and the full example", () => {
+        expect(files.map((f) => basename(f))).toEqual(expect.arrayContaining(["Pulumi.dev.yaml", "Pulumi.staging.yaml", "Pulumi.prod.yaml", "full.yaml"]));
     });
 
     const applied = new Map<string, number>();

@@ -33,7 +33,7 @@ describe("critical path", () => {
     let full: RenderModel;
     beforeAll(async () => {
         // One at a time: the SDK's runtime state is global.
-        dev = await model("Pulumi.dev.yaml");
+        dev = await model("test/fixtures/stacks/Pulumi.dev.yaml");
         full = await model("examples/full.yaml");
     });
 

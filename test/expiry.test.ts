@@ -38,7 +38,7 @@ let full: Record<string, unknown>;
 const files = { dev: "", full: "" };
 
 beforeAll(async () => {
-    dev = asStackOutput(await render(loadStackConfigFile(join(ROOT, "Pulumi.dev.yaml")).config));
+    dev = asStackOutput(await render(loadStackConfigFile(join(ROOT, "test/fixtures/stacks/Pulumi.dev.yaml")).config));
     full = asStackOutput(await render(loadStackConfigFile(join(ROOT, "examples", "full.yaml")).config, { stack: "full" }));
     const dir = mkdtempSync(join(tmpdir(), "expiry-"));
     files.dev = join(dir, "dev.json");

@@ -19,7 +19,7 @@ let secret: string;
 let keyLine: string;
 
 beforeAll(async () => {
-    dev = await stackFixture("Pulumi.dev.yaml");
+    dev = await stackFixture("test/fixtures/stacks/Pulumi.dev.yaml");
     full = await stackFixture("examples/full.yaml");
     secret = full.outputs.gateway.clientSecret?.value ?? "";
     keyLine = full.outputs.gateway.certificate?.privateKeyPem.split("\n")[1] ?? "";
@@ -165,7 +165,7 @@ describe("missing or malformed input: exit code 2 and a message naming what is m
     });
 
     it("a stack deployed with certificate: false, asked for a certificate (real command)", async () => {
-        const keyless = await stackFixture("Pulumi.dev.yaml", { key: "gateway", change: (g) => ({ ...(g as object), certificate: false }) });
+        const keyless = await stackFixture("test/fixtures/stacks/Pulumi.dev.yaml", { key: "gateway", change: (g) => ({ ...(g as object), certificate: false }) });
         const r = runCli(["--format", "litellm", "--auth", "certificate", "--outputs", keyless.file]);
         expect(r.status).toBe(2);
         expect(r.stderr.trim()).toBe("gateway-config: --auth certificate: gateway.certificate is absent: was the stack deployed with certificate: false?");

@@ -19,7 +19,7 @@ let dev: StackFixture;
 let full: StackFixture;
 
 beforeAll(async () => {
-    dev = await stackFixture("Pulumi.dev.yaml");
+    dev = await stackFixture("test/fixtures/stacks/Pulumi.dev.yaml");
     full = await stackFixture("examples/full.yaml");
 });
 

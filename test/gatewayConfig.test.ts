@@ -35,10 +35,10 @@ let full: StackFixture;
 let keyless: StackFixture;
 
 beforeAll(async () => {
-    dev = await stackFixture("Pulumi.dev.yaml");
+    dev = await stackFixture("test/fixtures/stacks/Pulumi.dev.yaml");
     full = await stackFixture("examples/full.yaml");
     // A stack with neither certificate nor client secret: only the federated credential remains.
-    keyless = await stackFixture("Pulumi.dev.yaml", {
+    keyless = await stackFixture("test/fixtures/stacks/Pulumi.dev.yaml", {
         key: "gateway",
         change: (g) => ({ ...(g as object), certificate: false, clientSecret: false }),
     });

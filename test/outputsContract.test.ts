@@ -16,7 +16,7 @@ import { TOKEN_SCOPE } from "../src/program";
 import { parseOutputs as parseVerifyOutputs } from "../src/verify/outputs";
 
 const ROOT = join(__dirname, "..");
-const STACK_FILES = ["Pulumi.dev.yaml", "Pulumi.prod.yaml", "examples/full.yaml"] as const;
+const STACK_FILES = ["Pulumi.dev.yaml", "Pulumi.staging.yaml", "Pulumi.prod.yaml", "examples/full.yaml"] as const;
 
 const runs = new Map<string, RunResult>();
 
@@ -48,24 +48,35 @@ function redacted(run: RunResult): Record<string, unknown> {
     return copy;
 }
 
+/** The SECRET_OUTPUT_PATHS of the credentials a stack has (prod and staging have no client secret). */
+function secretPathsOf(run: RunResult): string[] {
+    const gateway = shown(run).gateway as Record<string, unknown>;
+    return SECRET_OUTPUT_PATHS.filter((p) => gateway[p.split(".")[1]!] !== undefined);
+}
+
 describe.each(STACK_FILES)("the program's outputs for %s", (file) => {
-    it("mark exactly SECRET_OUTPUT_PATHS secret", () => {
-        expect([...runOf(file).secretOutputPaths].sort()).toEqual([...SECRET_OUTPUT_PATHS].sort());
+    it("mark exactly the SECRET_OUTPUT_PATHS of the stack's credentials secret", () => {
+        const expected = secretPathsOf(runOf(file));
+        expect(expected.length).toBeGreaterThan(0);
+        expect([...runOf(file).secretOutputPaths].sort()).toEqual(expected.sort());
     });
 
     it("parse with the contract schema, as --show-secrets prints them and as plain --json prints them", () => {
         const withSecrets = parseOutputs(OutputsContractSchema, shown(runOf(file)));
-        expect(withSecrets.gateway.clientSecret?.value).toMatch(/^(?!\[secret\]$)./);
+        const hasSecret = secretPathsOf(runOf(file)).includes("gateway.clientSecret.value");
+        if (hasSecret) expect(withSecrets.gateway.clientSecret?.value).toMatch(/^(?!\[secret\]$)./);
+        else expect(withSecrets.gateway.clientSecret).toBeUndefined();
         const json = redacted(runOf(file));
         const outputs = parseOutputs(OutputsContractSchema, json, { secrets: "optional" });
         expect(outputs.gateway.certificate?.privateKeyPem).toBe(SECRET_PLACEHOLDER);
-        expect(outputs.gateway.clientSecret?.value).toBe(SECRET_PLACEHOLDER);
+        expect(outputs.gateway.clientSecret?.value).toBe(hasSecret ? SECRET_PLACEHOLDER : undefined);
         // Everything else reads the same as with --show-secrets.
         const { certificate, clientSecret, ...gateway } = outputs.gateway;
         const { certificate: shownCertificate, clientSecret: shownSecret, ...shownGateway } = withSecrets.gateway;
         expect({ ...outputs, gateway }).toEqual({ ...withSecrets, gateway: shownGateway });
         expect({ ...certificate, privateKeyPem: "" }).toEqual({ ...shownCertificate, privateKeyPem: "" });
-        expect({ ...clientSecret, value: "" }).toEqual({ ...shownSecret, value: "" });
+        if (hasSecret) expect({ ...clientSecret, value: "" }).toEqual({ ...shownSecret, value: "" });
+        else expect([clientSecret, shownSecret]).toEqual([undefined, undefined]);
         expect(() => parseOutputs(OutputsContractSchema, json)).toThrow(/^gateway\.certificate\.privateKeyPem is "\[secret\]": the outputs were printed without --show-secrets; run pulumi stack output --json --show-secrets$/);
     });
 
@@ -75,9 +86,11 @@ describe.each(STACK_FILES)("the program's outputs for %s", (file) => {
         expect(parseVerifyOutputs(JSON.stringify(json), "outputs.json").tenantId).toBe(json.tenantId);
         const plain = redacted(runOf(file));
         expect(() => parseGatewayOutputs(plain)).toThrow(/^gateway\.certificate\.privateKeyPem is "\[secret\]": .*--show-secrets$/);
+        const paths = secretPathsOf(runOf(file));
         expect(() => parseVerifyOutputs(JSON.stringify(plain), "outputs.json"))
-            .toThrow('outputs.json: gateway.certificate.privateKeyPem and gateway.clientSecret.value show "[secret]"; read the outputs with `pulumi stack output --json --show-secrets`');
-        expect(checkExpiry(plain, { now: new Date("2026-01-01T00:00:00Z") }).credentials.map((c) => c.path)).toEqual(expect.arrayContaining(["gateway.clientSecret", "gateway.certificate"]));
+            .toThrow(`outputs.json: ${paths.join(" and ")} show${paths.length === 1 ? "s" : ""} "[secret]"; read the outputs with \`pulumi stack output --json --show-secrets\``);
+        const credentials = paths.map((p) => p.split(".").slice(0, 2).join("."));
+        expect(checkExpiry(plain, { now: new Date("2026-01-01T00:00:00Z") }).credentials.map((c) => c.path)).toEqual(expect.arrayContaining(credentials));
     });
 
     it("emit no key the schema does not name", () => {

@@ -19,16 +19,17 @@ const PROTECTED_TYPES = new Set<string>([RT.app, RT.sp, RT.account]);
 describe("protection", () => {
     const runs: Record<string, RunResult> = {};
     beforeAll(async () => {
-        for (const file of ["Pulumi.dev.yaml", "Pulumi.prod.yaml", "examples/full.yaml"]) {
+        for (const file of ["Pulumi.dev.yaml", "Pulumi.staging.yaml", "Pulumi.prod.yaml", "examples/full.yaml"]) {
             const { stack, config } = stackFile(file);
             runs[file] = await render(config, { stack });
         }
     });
 
-    it("the production example sets protect, dev does not", () => {
+    it("the production example sets protect, dev and staging do not", () => {
         expect(stackFile("Pulumi.prod.yaml").config["foundry-entra:protect"]).toBe("true");
         expect(stackFile("examples/full.yaml").config["foundry-entra:protect"]).toBe("true");
         expect(stackFile("Pulumi.dev.yaml").config["foundry-entra:protect"]).toBeUndefined();
+        expect(stackFile("Pulumi.staging.yaml").config["foundry-entra:protect"]).toBeUndefined();
     });
 
     it("prod: protects exactly the app registrations, service principals and created accounts", () => {
@@ -54,9 +55,11 @@ describe("protection", () => {
         }
     });
 
-    it("dev: protects nothing", () => {
-        expect(carrying(runs["Pulumi.dev.yaml"]!, "protect")).toEqual([]);
-        expect(carrying(runs["Pulumi.dev.yaml"]!, "retainOnDelete")).toEqual([]);
+    it("dev and staging: protect nothing, so they can be destroyed and recreated", () => {
+        for (const file of ["Pulumi.dev.yaml", "Pulumi.staging.yaml"]) {
+            expect(carrying(runs[file]!, "protect"), file).toEqual([]);
+            expect(carrying(runs[file]!, "retainOnDelete"), file).toEqual([]);
+        }
     });
 
     it("adopted accounts carry retainOnDelete and their import id, with protect off as with protect on", async () => {

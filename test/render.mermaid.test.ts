@@ -29,7 +29,7 @@ describe("--format mermaid", () => {
         Object.assign(globalThis, { window: dom.window, document: dom.window.document });
         mermaid = (await import("mermaid")).default;
         mermaid.initialize({ startOnLoad: false });
-        dev = await renderModel({ ...loadStackConfigFile(join(ROOT, "Pulumi.dev.yaml")), now: NOW });
+        dev = await renderModel({ ...loadStackConfigFile(join(ROOT, "test/fixtures/stacks/Pulumi.dev.yaml")), now: NOW });
         full = await renderModel({ ...loadStackConfigFile(join(ROOT, "examples", "full.yaml")), now: NOW });
     });
 

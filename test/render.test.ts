@@ -1,14 +1,14 @@
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadStackConfigFile, runProgram, type RunResult } from "../harness/run";
 import { main, type RenderIo } from "../src/render/cli";
 import { utcDay } from "../src/lib/rotation";
 import { FORMATS, formatModel, renderModel, type Format, type RenderModel } from "../src/render/index";
 import { SECRET } from "../src/render/redact";
-import { refuse, ROOT } from "./helpers";
+import { BASE_STACK_FILE, refuse, ROOT } from "./helpers";
 
 const NOW = "2026-01-01T00:00:00Z";
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
@@ -37,18 +37,19 @@ async function inProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<C
         stdout: { write: (s: string) => (stdout += s) },
         stderr: { write: (s: string) => (stderr += s) },
         cwd: ROOT,
-        projectDir: ROOT,
+        // The default stack ("dev") is read from here: the tests' base stack, not the shipped one.
+        projectDir: dirname(BASE_STACK_FILE),
         env,
     };
     const code = await main(args, io);
     return { code, stdout, stderr, cwd: io.cwd };
 }
 
-const devFile = join(ROOT, "Pulumi.dev.yaml");
+const devFile = BASE_STACK_FILE;
 const fullFile = join(ROOT, "examples", "full.yaml");
 
 describe("npm run render", () => {
-    /** Two child-process renders of the dev stack per format. */
+    /** Two child-process renders of the base stack per format. */
     const runs = new Map<Format, [CliResult, CliResult]>();
     let devRun: RunResult;
     let fullRun: RunResult;
@@ -56,7 +57,7 @@ describe("npm run render", () => {
     const full = new Map<Format, string>();
 
     beforeAll(async () => {
-        const results = await Promise.all(FORMATS.flatMap((f) => [cli("--format", f, "--now", NOW), cli("--stack", "dev", "--format", f, "--now", NOW)]));
+        const results = await Promise.all(FORMATS.flatMap((f) => [cli("--config", devFile, "--format", f, "--now", NOW), cli("--config", devFile, "--format", f, "--now", NOW)]));
         FORMATS.forEach((f, i) => runs.set(f, [results[2 * i]!, results[2 * i + 1]!]));
         devRun = await runProgram({ ...loadStackConfigFile(devFile), now: new Date(NOW) });
         fullRun = await runProgram({ ...loadStackConfigFile(fullFile), now: new Date(NOW) });
@@ -236,7 +237,7 @@ describe("npm run render", () => {
             expect(r.stderr.trimEnd().split("\n"), args.join(" ")).toHaveLength(1);
             expect(r.stderr, args.join(" ")).toMatch(/^render: /);
         }
-        expect((await inProcess(["--stack", "nope"])).stderr).toBe(`render: cannot read ${join(ROOT, "Pulumi.nope.yaml")}: no such file\n`);
+        expect((await inProcess(["--stack", "nope"])).stderr).toBe(`render: cannot read ${join(dirname(BASE_STACK_FILE), "Pulumi.nope.yaml")}: no such file\n`);
     });
 
     describe("--out and the clock", () => {
@@ -272,6 +273,16 @@ describe("npm run render", () => {
             expect(json(fromEnv).outputs.gateway.clientSecret.expiresOn).toBe("2026-06-30T00:00:00.000Z");
             expect(fromEnv.stdout).toBe(dev("json"));
         });
+    });
+
+    it("renders each shipped stack by name (`--stack dev|staging|prod`), exit 0, dev by default", async () => {
+        const [byDefault, ...named] = await Promise.all([cli("--now", NOW), ...["dev", "staging", "prod"].map((s) => cli("--stack", s, "--now", NOW))]);
+        for (const r of [byDefault!, ...named]) {
+            expect(r.stderr).toBe("");
+            expect(r.code).toBe(0);
+        }
+        expect(byDefault!.stdout).toBe(named[0]!.stdout);
+        expect(named.map((r) => r.stdout.split("\n")[0])).toEqual(["dev", "staging", "prod"].map((s) => expect.stringContaining(`stack ${s}:`)));
     });
 
     it("renders the same model in-process as the CLI prints", async () => {

@@ -57,7 +57,7 @@ function audit(r: RunResult): { leaks: Leak[]; sensitive: number } {
     return { leaks, sensitive };
 }
 
-const STACKS = ["examples/full.yaml", "Pulumi.prod.yaml", "Pulumi.dev.yaml"] as const;
+const STACKS = ["examples/full.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml", "Pulumi.dev.yaml"] as const;
 
 describe("secrets hygiene", () => {
     const runs: Partial<Record<(typeof STACKS)[number], RunResult>> = {};
@@ -73,9 +73,10 @@ describe("secrets hygiene", () => {
             const r = runs[file]!;
             const { leaks, sensitive } = audit(r);
             expect(leaks.map((l) => `${l.where} ${l.path}: ${l.why} without pulumi.secret`)).toEqual([]);
-            // Not vacuous: the keys and secrets are there, under secret paths.
-            expect(r.mocks.secretValues.size).toBeGreaterThanOrEqual(3);
-            expect(sensitive).toBeGreaterThanOrEqual(3);
+            // Not vacuous: the keys and secrets are there, under secret paths (at least two: prod and staging
+            // hold the two rotation slots of a certificate and no client secret).
+            expect(r.mocks.secretValues.size).toBeGreaterThanOrEqual(2);
+            expect(sensitive).toBeGreaterThanOrEqual(2);
         });
     }
 

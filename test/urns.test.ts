@@ -31,6 +31,7 @@ const STACKS = [
     { pin: "dev", file: "Pulumi.dev.yaml" },
     { pin: "full", file: "examples/full.yaml" },
     { pin: "prod", file: "Pulumi.prod.yaml" },
+    { pin: "staging", file: "Pulumi.staging.yaml" },
 ] as const;
 
 interface PinFile {

@@ -211,6 +211,6 @@ describe("the command line", () => {
         expect(unknown.stderr).toContain("verify: --account nope: no such account in the outputs; have: aoai-dev-swc, foundry-dev-swc");
         const redacted = await verify([], (o) => { o.gateway.clientSecret.value = "[secret]"; });
         expect(redacted.code).toBe(2);
-        expect(redacted.stderr).toMatch(/gateway.clientSecret.value show "\[secret\]"; read the outputs with `pulumi stack output --json --show-secrets`/);
+        expect(redacted.stderr).toMatch(/gateway\.clientSecret\.value shows "\[secret\]"; read the outputs with `pulumi stack output --json --show-secrets`/);
     });
 });

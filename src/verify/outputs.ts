@@ -40,7 +40,7 @@ export function parseOutputs(text: string, from: string): StackOutputs {
         throw err instanceof OutputsError ? new OutputsError(`${from}: ${err.message}`) : err;
     }
     const redacted = redactedSecrets(outputs);
-    if (redacted.length) throw new OutputsError(`${from}: ${redacted.join(" and ")} show "[secret]"; read the outputs with \`pulumi stack output --json --show-secrets\``);
+    if (redacted.length) throw new OutputsError(`${from}: ${redacted.join(" and ")} show${redacted.length === 1 ? "s" : ""} "[secret]"; read the outputs with \`pulumi stack output --json --show-secrets\``);
     return outputs;
 }
 
