@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
     test: {
-        include: ["test/**/*.test.ts", "policy/**/*.test.ts"],
+        include: ["test/**/*.test.ts", "policy/**/*.test.ts", "bootstrap/**/*.test.ts"],
         // Each file runs in its own process: the Pulumi runtime keeps global state.
         pool: "forks",
         testTimeout: 120_000,

@@ -34,6 +34,28 @@ const MOCK_PUBLIC_KEY = createPublicKey(MOCK_KEY_PKCS8).export({ type: "spki", f
 
 const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
 
+/** Microsoft Graph's well-known client id (the same in every tenant). */
+export const MICROSOFT_GRAPH_CLIENT_ID = "00000003-0000-0000-c000-000000000000";
+
+/**
+ * Some of Microsoft Graph's application permissions (app roles) by value, with the ids Graph gives them in every
+ * tenant (Microsoft Graph permissions reference). The mock Graph service principal answers with these.
+ */
+export const GRAPH_APP_ROLE_IDS: Readonly<Record<string, string>> = {
+    "Application.Read.All": "9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30",
+    "Application.ReadWrite.All": "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9",
+    "Application.ReadWrite.OwnedBy": "18a4783c-866b-4cc7-a460-3d5e5662c884",
+    "AppRoleAssignment.ReadWrite.All": "06b708a9-e830-4db3-a914-8e69da51d44f",
+    "Directory.Read.All": "7ab1d382-f21e-4acd-a863-ba3e13f7da61",
+    "Directory.ReadWrite.All": "19dbc75e-c2e2-444c-a770-ec69d8559fc7",
+    "Group.Read.All": "5b567255-7703-4780-807c-7be8301ae99b",
+    "Group.ReadWrite.All": "62a82d76-70ea-41e2-9197-370581804d09",
+    "RoleManagement.ReadWrite.Directory": "9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8",
+    "User.Read.All": "df021288-bdef-4463-88db-98f22de89214",
+    "User.ReadBasic.All": "97235f07-e226-4f63-ace3-39588e11d3a1",
+    "User.ReadWrite.All": "741f803b-c850-494e-b5df-cde7c675a1ca",
+};
+
 export interface MockAnswers {
     /** The clock the mock tls provider stamps certificates with. */
     readonly now: Date;
@@ -131,6 +153,27 @@ export class ProviderMocks implements pulumi.runtime.Mocks {
                 } };
             case "azure-native:kubernetesconfiguration:Extension":
                 return { id: this.arm(str("resourceGroupName"), "Microsoft.Kubernetes/connectedClusters", `${str("clusterName")}/providers/Microsoft.KubernetesConfiguration/extensions/${str("extensionName")}`), state: {} };
+            case "azure-native:authorization:RoleDefinition":
+                return { id: `${str("scope")}/providers/Microsoft.Authorization/roleDefinitions/${str("roleDefinitionId")}`, state: { name: p.roleDefinitionId } };
+            case "azure-native:storage:StorageAccount":
+                return { id: this.arm(str("resourceGroupName"), "Microsoft.Storage/storageAccounts", str("accountName")), state: {
+                    name: p.accountName,
+                    primaryEndpoints: { blob: `https://${str("accountName")}.blob.core.windows.net/` },
+                } };
+            case "azure-native:storage:BlobServiceProperties":
+                return { id: this.arm(str("resourceGroupName"), "Microsoft.Storage/storageAccounts", `${str("accountName")}/blobServices/default`), state: { name: "default" } };
+            case "azure-native:storage:BlobContainer":
+                return { id: this.arm(str("resourceGroupName"), "Microsoft.Storage/storageAccounts", `${str("accountName")}/blobServices/default/containers/${str("containerName")}`), state: { name: p.containerName } };
+            case "azure-native:keyvault:Vault":
+                return { id: this.arm(str("resourceGroupName"), "Microsoft.KeyVault/vaults", str("vaultName")), state: {
+                    name: p.vaultName,
+                    properties: { ...(raw.properties as Props), vaultUri: `https://${str("vaultName")}.vault.azure.net/` },
+                } };
+            case "azure-native:keyvault:Key":
+                return { id: this.arm(str("resourceGroupName"), "Microsoft.KeyVault/vaults", `${str("vaultName")}/keys/${str("keyName")}`), state: {
+                    name: p.keyName,
+                    keyUri: `https://${str("vaultName")}.vault.azure.net/keys/${str("keyName")}`,
+                } };
             case "azure-native:keyvault:Secret": {
                 const vault = str("vaultName");
                 const secretName = str("secretName");
@@ -189,6 +232,17 @@ export class ProviderMocks implements pulumi.runtime.Mocks {
                 return { objectId: this.guid("objectId", "user", String(p.userPrincipalName)), userPrincipalName: p.userPrincipalName };
             case "azuread:index/getGroup:getGroup":
                 return { objectId: this.guid("objectId", "group", String(p.displayName)), displayName: p.displayName };
+            case "azuread:index/getServicePrincipal:getServicePrincipal": {
+                if (p.clientId !== MICROSOFT_GRAPH_CLIENT_ID) throw new Error(`mock: no service principal with client id ${String(p.clientId)}`);
+                const objectId = this.guid("objectId", "microsoft-graph");
+                return {
+                    id: `/servicePrincipals/${objectId}`, objectId, clientId: MICROSOFT_GRAPH_CLIENT_ID, displayName: "Microsoft Graph",
+                    appRoleIds: { ...GRAPH_APP_ROLE_IDS },
+                    appRoles: Object.entries(GRAPH_APP_ROLE_IDS).map(([value, id]) => ({
+                        id, value, displayName: value, description: value, enabled: true, allowedMemberTypes: ["Application"],
+                    })),
+                };
+            }
             case "azure-native:kubernetes:getConnectedCluster":
                 return {
                     id: this.arm(String(p.resourceGroupName), "Microsoft.Kubernetes/connectedClusters", String(p.clusterName)),

@@ -26,6 +26,10 @@ export interface HarnessOptions {
     readonly now?: Date;
     /** Replaces mock answers to invokes, by token. @default none */
     readonly invokes?: MockAnswers["invokes"];
+    /** The program to run, given the clock; returns the stack outputs. @default `runStack` (the foundry-entra program) */
+    readonly program?: (options: { now: Date }) => Promise<Record<string, unknown>>;
+    /** The project name config keys are read under (`<project>:<key>`). @default PROJECT (`foundry-entra`) */
+    readonly project?: string;
 }
 
 export interface HarnessResource extends RecordedResource {
@@ -71,8 +75,10 @@ export function runProgram(options: HarnessOptions): Promise<RunResult> {
 
 async function runOnce(options: HarnessOptions): Promise<RunResult> {
     const stack = options.stack ?? "dev";
+    const project = options.project ?? PROJECT;
+    const program = options.program ?? runStack;
     const mocks = new ProviderMocks({ now: options.now ?? DEFAULT_NOW, ...(options.invokes ? { invokes: options.invokes } : {}) });
-    await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
+    await pulumi.runtime.setMocks(mocks, project, stack, false);
     // setAllConfig replaces all config (and would leak into the next run otherwise).
     pulumi.runtime.setAllConfig({ ...options.config });
     const recorder = new Recorder();
@@ -80,7 +86,7 @@ async function runOnce(options: HarnessOptions): Promise<RunResult> {
 
     let rawOutputs: Record<string, unknown>;
     try {
-        rawOutputs = await runStack({ now: options.now ?? DEFAULT_NOW });
+        rawOutputs = await program({ now: options.now ?? DEFAULT_NOW });
     } catch (err) {
         await waitForRegistrations();
         throw new ProgramFailed(err, [...recorder.resources]);
@@ -94,7 +100,7 @@ async function runOnce(options: HarnessOptions): Promise<RunResult> {
         const inputs = stripSecrets(r.rawInputs, "", secretInputPaths) as Record<string, unknown>;
         return { ...r, inputs, secretInputPaths };
     });
-    return { project: PROJECT, stack, resources, outputs, secretOutputPaths, rawOutputs, mocks };
+    return { project, stack, resources, outputs, secretOutputPaths, rawOutputs, mocks };
 }
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";

@@ -1,0 +1,3 @@
+export * from "./pipelineIdentity";
+export * from "./scopeAccess";
+export * from "./stateBackend";
