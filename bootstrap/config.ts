@@ -4,6 +4,7 @@
  * problems are reported at once (the same contract as `src/config/parse.ts`).
  */
 import { z } from "zod";
+import { namespaceReader } from "../src/config/issues";
 import { GUID_PATTERN } from "../src/config/roles";
 import { slug } from "../src/lib/names";
 import { NOT_ASSIGNABLE } from "./roles";
@@ -132,83 +133,19 @@ export type ParseResult =
     | { readonly ok: true; readonly config: BootstrapConfig }
     | { readonly ok: false; readonly problems: readonly string[] };
 
+const reader = namespaceReader(NAMESPACE, BootstrapSchema);
+
 /** Renders a path as the key a user types, e.g. `foundry-entra-bootstrap:scopes[1]`. */
-export function keyPath(path: readonly PropertyKey[]): string {
-    let out = NAMESPACE;
-    path.forEach((part, i) => {
-        if (typeof part === "number") out += `[${part}]`;
-        else out += i === 0 ? `:${String(part)}` : `.${String(part)}`;
-    });
-    return out;
-}
-
-function describe(value: unknown): string {
-    if (value === null) return "null";
-    if (Array.isArray(value)) return "a list";
-    if (typeof value === "object") return "an object";
-    return `${typeof value} ${JSON.stringify(value)}`;
-}
-
-function issueLine(issue: z.core.$ZodIssue): string[] {
-    const path = issue.path;
-    switch (issue.code) {
-        case "unrecognized_keys": {
-            const shape = allowedKeysAt(path);
-            return issue.keys.map((k) => `${keyPath([...path, k])}: unknown key; allowed here: ${shape}`);
-        }
-        case "invalid_type": {
-            const input = (issue as { input?: unknown }).input;
-            if (issue.message && !issue.message.startsWith("Invalid input")) return [`${keyPath(path)}: ${issue.message}`];
-            if (input === undefined) return [`${keyPath(path)}: is required (expected ${issue.expected})`];
-            return [`${keyPath(path)}: expected ${issue.expected}, got ${describe(input)}`];
-        }
-        default:
-            return [`${keyPath(path)}: ${issue.message}`];
-    }
-}
-
-function allowedKeysAt(path: readonly PropertyKey[]): string {
-    let schema: unknown = BootstrapSchema;
-    for (const part of path) schema = (unwrap(schema) as { shape?: Record<string, unknown> }).shape?.[String(part)];
-    const shape = (unwrap(schema) as { shape?: Record<string, unknown> } | undefined)?.shape;
-    return shape ? Object.keys(shape).join(", ") : "(none)";
-}
-
-function unwrap(schema: unknown): unknown {
-    let s = schema as { def?: { innerType?: unknown } } | undefined;
-    for (let i = 0; i < 10 && s?.def?.innerType; i++) s = s.def.innerType as typeof s;
-    return s;
-}
-
-/** Pulumi hands objects, lists, numbers and booleans over as JSON text. */
-function decode(value: string): unknown {
-    try {
-        return JSON.parse(value);
-    } catch {
-        return value;
-    }
-}
+export const keyPath = reader.keyPath;
 
 /**
  * Parses the whole stack config (as `pulumi.runtime.allConfig()` returns it: `"<namespace>:<key>"` → string).
  * Keys of other namespaces are ignored, except `azure-native:location` (the default state location).
  */
 export function parseBootstrapConfig(all: Readonly<Record<string, string>>, ctx: { readonly stack: string }): ParseResult {
-    const known = Object.keys(BootstrapSchema.shape);
-    const problems: string[] = [];
-    const input: Record<string, unknown> = {};
-    for (const [fullKey, value] of Object.entries(all)) {
-        const sep = fullKey.indexOf(":");
-        if (fullKey.slice(0, sep) !== NAMESPACE) continue;
-        const key = fullKey.slice(sep + 1);
-        if (!known.includes(key)) {
-            problems.push(`${NAMESPACE}:${key}: unknown key; allowed: ${known.map((k) => `${NAMESPACE}:${k}`).join(", ")}`);
-            continue;
-        }
-        input[key] = decode(value);
-    }
+    const { input, problems } = reader.read(all);
     const parsed = BootstrapSchema.safeParse(input, { reportInput: true });
-    if (!parsed.success) problems.push(...parsed.error.issues.flatMap(issueLine));
+    if (!parsed.success) problems.push(...parsed.error.issues.flatMap((i) => reader.issueLines(i)));
     if (problems.length > 0 || !parsed.success) return { ok: false, problems };
     const config = normalise(parsed.data, ctx.stack, all["azure-native:location"], problems);
     return problems.length > 0 ? { ok: false, problems } : { ok: true, config };

@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import { loadStackConfigFile, ProgramFailed, runProgram, type HarnessResource, type RunResult } from "../harness/run";
 import { stableGuid } from "../src/lib/ids";
+import { named, ofType } from "../test/helpers";
 import { NAMESPACE } from "./config";
 import { runBootstrap } from "./program";
 
@@ -63,15 +64,7 @@ export const RT = {
     key: "azure-native:keyvault:Key",
 } as const;
 
-export function ofType(r: RunResult, type: string): HarnessResource[] {
-    return r.resources.filter((x) => x.type === type);
-}
-
-export function named(r: RunResult, name: string): HarnessResource {
-    const found = r.resources.find((x) => x.name === name);
-    if (!found) throw new Error(`no resource named ${name}; have: ${r.resources.map((x) => x.name).join(", ")}`);
-    return found;
-}
+export { named, ofType };
 
 /** Resources whose parent is the named component. */
 export function childrenOf(r: RunResult, componentName: string, type?: string): HarnessResource[] {

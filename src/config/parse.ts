@@ -3,14 +3,13 @@
  * Every problem becomes one line naming the key path, what was wrong and what is allowed; all problems
  * are reported at once.
  */
-import type { z } from "zod";
 import { principalLabel, principalSlug, type Principal } from "../lib/names";
+import { namespaceReader } from "./issues";
 import { resolveRole } from "./roles";
 import { FOUNDRY_LOCAL, StackConfigSchema, type RawStackConfig } from "./schema";
 import type { AccessGrantConfig, ManagedIdentityConfig, StackConfig } from "./types";
 
 export const NAMESPACE = "foundry-entra";
-const KNOWN_KEYS = Object.keys(StackConfigSchema.shape);
 
 export interface ParseContext {
     readonly project?: string;
@@ -30,98 +29,18 @@ export class ConfigError extends Error {
     }
 }
 
+const reader = namespaceReader(NAMESPACE, StackConfigSchema, ["enabled"]);
+
 /** Renders a zod path as the config key path a user types, e.g. `foundry-entra:access[2].principalId`. */
-export function keyPath(path: readonly PropertyKey[]): string {
-    let out = NAMESPACE;
-    path.forEach((part, i) => {
-        if (typeof part === "number") out += `[${part}]`;
-        else out += i === 0 ? `:${String(part)}` : `.${String(part)}`;
-    });
-    return out;
-}
-
-function describe(value: unknown): string {
-    if (value === undefined) return "nothing";
-    if (value === null) return "null";
-    if (Array.isArray(value)) return "a list";
-    if (typeof value === "object") return "an object";
-    return `${typeof value} ${JSON.stringify(value)}`;
-}
-
-function issueLines(issue: z.core.$ZodIssue, basePath: readonly PropertyKey[] = []): string[] {
-    const path = [...basePath, ...issue.path];
-    switch (issue.code) {
-        case "unrecognized_keys":
-            return issue.keys.map((k) => `${keyPath([...path, k])}: unknown key; allowed here: ${allowedKeysAt(path)}`);
-        case "invalid_type": {
-            const input = (issue as { input?: unknown }).input;
-            if (input === undefined) return [`${keyPath(path)}: is required (expected ${issue.expected})`];
-            if (issue.message && !issue.message.startsWith("Invalid input")) return [`${keyPath(path)}: ${issue.message}`];
-            return [`${keyPath(path)}: expected ${issue.expected}, got ${describe(input)}`];
-        }
-        case "invalid_union": {
-            // Report the branch that got furthest (its issues have the deepest paths).
-            const branches = issue.errors.filter((b) => b.length > 0);
-            const best = branches.sort((a, b) => depth(b) - depth(a))[0];
-            if (best && depth(best) > 0) return best.flatMap((i) => issueLines(i, path));
-            return [`${keyPath(path)}: ${issue.message}`];
-        }
-        default:
-            return [`${keyPath(path)}: ${issue.message}`];
-    }
-}
-
-const depth = (issues: readonly z.core.$ZodIssue[]) => Math.max(0, ...issues.map((i) => i.path.length));
-
-function allowedKeysAt(path: readonly PropertyKey[]): string {
-    // Walk the schema along the path to list the keys an object accepts there.
-    let schema: unknown = StackConfigSchema;
-    for (const part of path) {
-        schema = unwrap(schema);
-        if (typeof part === "number") schema = (schema as { element?: unknown }).element;
-        else schema = (schema as { shape?: Record<string, unknown> }).shape?.[String(part)];
-    }
-    const shape = (unwrap(schema) as { shape?: Record<string, unknown> } | undefined)?.shape;
-    return shape ? Object.keys(shape).filter((k) => k !== "enabled").join(", ") : "(none)";
-}
-
-function unwrap(schema: unknown): unknown {
-    let s = schema as { def?: { innerType?: unknown; out?: unknown; type?: string } } | undefined;
-    for (let i = 0; i < 10 && s?.def; i++) {
-        const next = s.def.innerType ?? (s.def.type === "pipe" ? s.def.out : undefined);
-        if (!next) break;
-        s = next as typeof s;
-    }
-    return s;
-}
-
-/** Decodes Pulumi's config strings: objects, lists, numbers and booleans arrive as JSON text. */
-function decode(value: string): unknown {
-    try {
-        return JSON.parse(value);
-    } catch {
-        return value;
-    }
-}
+export const keyPath = reader.keyPath;
 
 /**
  * Parses the stack's whole config (as `pulumi.runtime.allConfig()` returns it: `"<namespace>:<key>"` → string).
  */
 export function parseStackConfig(all: Readonly<Record<string, string>>, ctx: ParseContext): ParseResult {
-    const problems: string[] = [];
-    const input: Record<string, unknown> = {};
-    for (const [fullKey, value] of Object.entries(all)) {
-        const sep = fullKey.indexOf(":");
-        if (fullKey.slice(0, sep) !== NAMESPACE) continue;
-        const key = fullKey.slice(sep + 1);
-        if (!KNOWN_KEYS.includes(key)) {
-            problems.push(`${NAMESPACE}:${key}: unknown key; allowed: ${KNOWN_KEYS.map((k) => `${NAMESPACE}:${k}`).join(", ")}`);
-            continue;
-        }
-        input[key] = decode(value);
-    }
+    const { input, problems } = reader.read(all);
     const parsed = StackConfigSchema.safeParse(input, { reportInput: true });
-    if (!parsed.success) problems.push(...parsed.error.issues.flatMap((i) => issueLines(i)));
+    if (!parsed.success) problems.push(...parsed.error.issues.flatMap((i) => reader.issueLines(i)));
     if (problems.length > 0 || !parsed.success) return { ok: false, problems };
 
     const location = all["azure-native:location"];
