@@ -1,8 +1,8 @@
 /** Test helpers for the bootstrap: configs, a render under the SDK's mock runtime, and lookups into what it declared. */
 import { join } from "node:path";
-import { loadStackConfigFile, ProgramFailed, runProgram, type HarnessResource, type RunResult } from "../harness/run";
+import { loadStackConfigFile, runProgram, type HarnessResource, type RunResult } from "../harness/run";
 import { stableGuid } from "../src/lib/ids";
-import { named, ofType } from "../test/helpers";
+import { config as encode, named, ofType, refuse as refuseWith } from "../test/helpers";
 import { NAMESPACE } from "./config";
 import { runBootstrap } from "./program";
 
@@ -25,12 +25,8 @@ export function config(overrides: Record<string, unknown> = {}): Record<string, 
         scopes: [DEV_RG, PROD_RG],
         ...overrides,
     };
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(values)) {
-        if (v === undefined) continue;
-        out[k.includes(":") ? k : `${NAMESPACE}:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
-    }
-    return out;
+    const present = Object.entries(values).filter(([, v]) => v !== undefined);
+    return encode(Object.fromEntries(present.map(([k, v]) => [k.includes(":") ? k : `${NAMESPACE}:${k}`, v])));
 }
 
 export const STATE = { resourceGroupName: "rg-pulumi-state", storageAccountName: "contosopulumistate", keyVaultName: "kv-contoso-pulumi", location: "swedencentral" };
@@ -40,15 +36,7 @@ export function render(cfg: Record<string, string>): Promise<RunResult> {
 }
 
 /** Runs a config that must be refused; returns the error's lines and how many resources got registered. */
-export async function refuse(cfg: Record<string, string>): Promise<{ lines: string[]; registered: number }> {
-    try {
-        await render(cfg);
-    } catch (err) {
-        if (err instanceof ProgramFailed) return { lines: err.message.split("\n").map((l) => l.trim()), registered: err.resources.length };
-        throw err;
-    }
-    throw new Error("the bootstrap accepted a config it should refuse");
-}
+export const refuse = (cfg: Record<string, string>) => refuseWith(cfg, render);
 
 export const RT = {
     app: "azuread:index/application:Application",

@@ -1,10 +1,11 @@
 /**
  * Role assignments and custom role definitions for the pipeline identities. Names (the GUIDs Azure keys on) are
- * derived from what they mean, like the main program's `assignRole`: the same config renders the same graph.
+ * derived from what they mean, by the main program's `roleAssignmentName`: the same config renders the same graph.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import { stableGuid } from "../src/lib/ids";
+import { roleAssignmentName } from "../src/lib/rbac";
 import { roleDefinitionIdAt, type CustomRoleSpec } from "./roles";
 
 /** One role assignment to a service principal (the pipeline identities are always service principals). */
@@ -30,8 +31,7 @@ export function grantRole(name: string, grant: PipelineGrant, opts: pulumi.Custo
         principalType: "ServicePrincipal",
         roleDefinitionId: grant.roleDefinitionId ?? pulumi.output(grant.scope).apply((s) => roleDefinitionIdAt(s, grant.roleGuid)),
         scope: grant.scope,
-        roleAssignmentName: pulumi.all([grant.scope, grant.principalId]).apply(([scope, principal]) =>
-            stableGuid("role-assignment", scope.toLowerCase(), principal.toLowerCase(), grant.roleGuid)),
+        roleAssignmentName: roleAssignmentName(grant.scope, grant.principalId, grant.roleGuid),
         description: grant.description,
         ...(grant.condition ? { condition: grant.condition, conditionVersion: "2.0" } : {}),
     }, opts);

@@ -3,7 +3,7 @@
  * holds it to them. Built-in role GUIDs are the same in every tenant; each appears here (or in `src/config/roles.ts`,
  * or in the component that uses it) exactly once, with its name.
  */
-import { FORBIDDEN_ROLES, ROLES } from "../src/config/roles";
+import { FORBIDDEN_ROLES, roleDefinitionId, ROLES } from "../src/config/roles";
 import { KEY_VAULT_SECRETS_USER } from "../components/keyVaultDelivery";
 
 /** A built-in Azure role: its name (for people) and its definition GUID (for ARM). */
@@ -104,5 +104,5 @@ export function roleAssignmentCondition(roleGuids: readonly string[]): string {
 export function roleDefinitionIdAt(armId: string, roleGuid: string): string {
     const sub = /^\/subscriptions\/([^/]+)/i.exec(armId)?.[1];
     if (!sub) throw new Error(`"${armId}" is not an ARM id under /subscriptions/<id>`);
-    return `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`;
+    return roleDefinitionId(sub, roleGuid);
 }

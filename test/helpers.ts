@@ -35,10 +35,13 @@ export async function render(cfg: Record<string, string>, options: { stack?: str
     return runProgram({ config: cfg, ...options });
 }
 
-/** Runs a config that must be refused; returns the error lines and what got registered. */
-export async function refuse(cfg: Record<string, string>): Promise<{ lines: string[]; registered: number }> {
+/**
+ * Runs a config that must be refused; returns the error lines and what got registered.
+ * @param run how to run it @default the foundry-entra program under mocks
+ */
+export async function refuse(cfg: Record<string, string>, run: (cfg: Record<string, string>) => Promise<RunResult> = (c) => runProgram({ config: c })): Promise<{ lines: string[]; registered: number }> {
     try {
-        await runProgram({ config: cfg });
+        await run(cfg);
     } catch (err) {
         if (err instanceof ProgramFailed) return { lines: err.message.split("\n").map((l) => l.trim()), registered: err.resources.length };
         throw err;

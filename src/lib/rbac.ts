@@ -27,8 +27,16 @@ export function assignRole(name: string, grant: RoleGrant, subscriptionId: strin
         principalType: grant.principalType,
         roleDefinitionId: roleDefinitionId(subscriptionId, grant.role.guid),
         scope: grant.scope,
-        roleAssignmentName: pulumi.all([grant.scope, grant.principalId]).apply(([scope, principal]) =>
-            stableGuid("role-assignment", scope.toLowerCase(), principal.toLowerCase(), grant.role.guid)),
+        roleAssignmentName: roleAssignmentName(grant.scope, grant.principalId, grant.role.guid),
         description: grant.description,
     }, opts);
+}
+
+/**
+ * The name (a GUID Azure keys on) of the role assignment of `roleGuid` to a principal at a scope, derived from the
+ * three like Bicep's guid(): the same grant always has the same name, on every run and machine.
+ */
+export function roleAssignmentName(scope: pulumi.Input<string>, principalId: pulumi.Input<string>, roleGuid: string): pulumi.Output<string> {
+    return pulumi.all([scope, principalId]).apply(([s, principal]) =>
+        stableGuid("role-assignment", s.toLowerCase(), principal.toLowerCase(), roleGuid));
 }
