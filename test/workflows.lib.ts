@@ -57,9 +57,12 @@ export interface Workflow {
     readonly doc: WorkflowDoc;
 }
 
-/** Parses one workflow's text. */
+/**
+ * Parses one workflow's text. YAML aliases (`steps: *deploy-steps`, which GitHub Actions resolves) become copies,
+ * so a check or a test that changes one job never changes another through a shared node.
+ */
 export function parseWorkflow(file: string, text: string): Workflow {
-    const doc = parse(text) as WorkflowDoc;
+    const doc = structuredCopy(parse(text)) as WorkflowDoc;
     if (!doc || typeof doc !== "object" || !doc.jobs || typeof doc.jobs !== "object") throw new Error(`${file}: no jobs`);
     return { file, text, doc };
 }
@@ -93,24 +96,39 @@ export interface JobInstance {
     readonly job: Job;
 }
 
-function substitute<T>(value: T, matrix: Record<string, string>): T {
+/** A deep copy that does not keep shared references (JSON is all a parsed workflow holds). */
+const structuredCopy = (value: unknown): unknown => JSON.parse(JSON.stringify(value)) as unknown;
+
+/** Replaces `${{ <context>.<key> }}` where `values` has the key (e.g. `matrix.stack`, `env.STACK`). */
+function substitute<T>(value: T, context: "matrix" | "env", values: Readonly<Record<string, string>>): T {
     if (typeof value === "string") {
-        return value.replace(/\$\{\{\s*matrix\.([A-Za-z0-9_-]+)\s*\}\}/g, (whole, key: string) => matrix[key] ?? whole) as T;
+        const expression = new RegExp(`\\$\\{\\{\\s*${context}\\.([A-Za-z0-9_-]+)\\s*\\}\\}`, "g");
+        return value.replace(expression, (whole, key: string) => values[key] ?? whole) as T;
     }
-    if (Array.isArray(value)) return value.map((v) => substitute(v, matrix)) as T;
+    if (Array.isArray(value)) return value.map((v) => substitute(v, context, values)) as T;
     if (value && typeof value === "object") {
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, matrix)])) as T;
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, context, values)])) as T;
     }
     return value;
 }
 
-/** Every job, expanded over its matrix (lists of scalars; `include`/`exclude` are not supported and throw). */
+/** A job with the workflow's and its own literal `env` values substituted into its steps' `with:` and `if:`. */
+function withEnv(wf: Workflow, job: Job): Job {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries({ ...wf.doc.env, ...job.env })) if (typeof v === "string" && !v.includes("${{")) env[k] = v;
+    return { ...job, steps: job.steps?.map((step) => substitute(step, "env", env)) };
+}
+
+/**
+ * Every job, expanded over its matrix (lists of scalars; `include`/`exclude` are not supported and throw), with
+ * literal `env` values substituted into its steps, as the runner evaluates `${{ env.X }}`.
+ */
 export function jobInstances(wf: Workflow): JobInstance[] {
     const out: JobInstance[] = [];
     for (const [id, job] of Object.entries(wf.doc.jobs)) {
         const matrix = job.strategy?.matrix;
         if (!matrix) {
-            out.push({ id, label: id, matrix: {}, job });
+            out.push({ id, label: id, matrix: {}, job: withEnv(wf, job) });
             continue;
         }
         let combos: Record<string, string>[] = [{}];
@@ -120,7 +138,7 @@ export function jobInstances(wf: Workflow): JobInstance[] {
         }
         for (const m of combos) {
             const label = `${id} (${Object.entries(m).map(([k, v]) => `${k}=${v}`).join(", ")})`;
-            out.push({ id, label, matrix: m, job: substitute(job, m) });
+            out.push({ id, label, matrix: m, job: withEnv(wf, substitute(job, "matrix", m)) });
         }
     }
     return out;
@@ -463,10 +481,11 @@ export function pinProblems(wf: Workflow): string[] {
             problems.push(`${where}: ${action} must be ${known.sha} # ${known.version} (the reviewed pin), not ${ref}${comment ? ` # ${comment}` : ""}`);
         }
     });
-    // Every step the parser sees must have been read from a line above (no flow-style `{ uses: … }`).
-    const seen = lines.filter((l) => /^\s*(?:-\s*)?uses:/.test(l)).length;
-    const parsed = Object.values(wf.doc.jobs).flatMap((job) => (job.steps ?? []).filter((s) => s.uses !== undefined)).length;
-    if (parsed !== seen) problems.push(`${wf.file}: ${parsed} steps use an action but ${seen} \`uses:\` lines were read; write each uses: on its own line`);
+    // Every action the parser sees must have been read from a line above (no flow-style `{ uses: … }`). Values, not
+    // counts: steps reached through a YAML alias appear once in the text and several times in the parsed workflow.
+    const read = new Set(lines.map((l) => /^\s*(?:-\s*)?uses:\s*["']?([^\s"'#]+)/.exec(l)?.[1]).filter((u) => u !== undefined));
+    const unread = new Set(Object.values(wf.doc.jobs).flatMap((job) => (job.steps ?? []).map((s) => s.uses)).filter((u) => u !== undefined && !read.has(u)));
+    for (const uses of unread) problems.push(`${wf.file}: \`uses: ${String(uses)}\` was not read from a line of its own; write each uses: on its own line`);
     return problems;
 }
 

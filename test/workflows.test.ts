@@ -137,6 +137,25 @@ describe("actions", () => {
         expect(used).toEqual(new Set(Object.keys(PINNED_ACTIONS)));
     });
 
+    it("reads every uses: from a line of its own, steps reached through a YAML alias included", () => {
+        const flow = parseWorkflow("flow.yml", [
+            "on: push",
+            "jobs:",
+            "  a:",
+            "    runs-on: ubuntu-latest",
+            "    steps: &steps",
+            `      - { uses: actions/checkout@${PINNED_ACTIONS["actions/checkout"]!.sha} }`,
+            "  b:",
+            "    runs-on: ubuntu-latest",
+            "    steps: *steps",
+        ].join("\n"));
+        expect(pinProblems(flow)).toEqual([`flow.yml: \`uses: actions/checkout@${PINNED_ACTIONS["actions/checkout"]!.sha}\` was not read from a line of its own; write each uses: on its own line`]);
+        // The deploy jobs share their steps through an alias; each job still gets a copy of its own.
+        expect(deploy.doc.jobs.prod!.steps).toEqual(deploy.doc.jobs.dev!.steps);
+        const renamed = withDoc(deploy, (d) => (d.jobs.dev!.steps![0]!.name = "renamed"));
+        expect(renamed.doc.jobs.prod!.steps![0]!.name).not.toBe("renamed");
+    });
+
     it("catches a tag, a short SHA, a missing comment, a wrong version and an unreviewed action", () => {
         const { sha } = PINNED_ACTIONS["actions/checkout"]!;
         const bad = withText(pr, (t) =>
