@@ -54,6 +54,16 @@ export function declareBootstrap(config: BootstrapConfig, ctx: BootstrapContext)
         })),
     });
 
+    /** An identity's roles on the state container and key: the grants table's single entry for each. */
+    const stateRoles = (who: Identity) => {
+        const only = (at: "state container" | "state key") => {
+            const [grant, ...more] = azureGrants(who, at, config);
+            if (!grant || more.length > 0) throw new Error(`bootstrap/permissions.ts must grant the ${who} exactly one role on the ${at}`);
+            return grant.role;
+        };
+        return { container: only("state container"), key: only("state key") };
+    };
+
     const deployer = identity("deployer", config.environments, "GitHub Actions deployments");
     access("deployer", deployer.servicePrincipalObjectId);
 
@@ -66,8 +76,8 @@ export function declareBootstrap(config: BootstrapConfig, ctx: BootstrapContext)
     const state = config.state && new StateBackend("state", {
         config: config.state,
         tenantId: ctx.tenantId,
-        writers: [{ key: "deployer", principalId: deployer.servicePrincipalObjectId }],
-        readers: previewer ? [{ key: "previewer", principalId: previewer.servicePrincipalObjectId }] : [],
+        writers: [{ key: "deployer", principalId: deployer.servicePrincipalObjectId, roles: stateRoles("deployer") }],
+        readers: previewer ? [{ key: "previewer", principalId: previewer.servicePrincipalObjectId, roles: stateRoles("previewer") }] : [],
         customRoleSuffix: repository,
     });
 

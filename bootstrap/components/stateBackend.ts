@@ -3,7 +3,7 @@ import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as storage from "@pulumi/azure-native/storage";
 import type { StateConfig } from "../config";
 import { customRoleGuid, defineCustomRole, grantRole } from "../rbac";
-import { BOOTSTRAP_ROLES, STATE_KEY_DECRYPTER } from "../roles";
+import { isCustomRole, type CustomRoleSpec, type RoleRef } from "../roles";
 
 /** The blob container holding every stack's state. */
 export const STATE_CONTAINER = "pulumi-state";
@@ -16,6 +16,8 @@ export interface StatePrincipal {
     readonly key: string;
     /** Object id of its service principal. */
     readonly principalId: pulumi.Input<string>;
+    /** Its role on the state container and on the state key, from the grants table (`bootstrap/permissions.ts`). */
+    readonly roles: { readonly container: RoleRef | CustomRoleSpec; readonly key: RoleRef | CustomRoleSpec };
 }
 
 export interface StateBackendArgs {
@@ -104,34 +106,33 @@ export class StateBackend extends pulumi.ComponentResource {
         }, keep);
         this.keyId = key.id;
 
-        const R = BOOTSTRAP_ROLES;
-        for (const w of args.writers) {
-            grantRole(`${name}-${w.key}-blob-contributor`, {
-                principalId: w.principalId, scope: container.id, roleGuid: R.storageBlobDataContributor.guid,
-                description: "foundry-entra-bootstrap: read and write Pulumi state",
-            }, { parent: this });
-            grantRole(`${name}-${w.key}-crypto-user`, {
-                principalId: w.principalId, scope: key.id, roleGuid: R.keyVaultCryptoUser.guid,
-                description: "foundry-entra-bootstrap: encrypt and decrypt Pulumi stack secrets",
-            }, { parent: this });
-        }
-        if (args.readers.length > 0) {
-            // Custom roles cannot be assignable at a single resource: the resource group it is, assigned on the key.
-            const resourceGroupId = vault.id.apply((id) => id.split("/providers/")[0] ?? id);
-            const subscriptionId = vault.id.apply((id) => /^\/subscriptions\/[^/]+/i.exec(id)?.[0] ?? id);
-            const decrypter = defineCustomRole(`${name}-key-reader-role`, STATE_KEY_DECRYPTER, args.customRoleSuffix,
-                subscriptionId, [resourceGroupId], { parent: this });
-            for (const r of args.readers) {
-                grantRole(`${name}-${r.key}-blob-reader`, {
-                    principalId: r.principalId, scope: container.id, roleGuid: R.storageBlobDataReader.guid,
-                    description: "foundry-entra-bootstrap: read Pulumi state (previews)",
-                }, { parent: this });
-                grantRole(`${name}-${r.key}-key-reader`, {
-                    principalId: r.principalId, scope: key.id, roleGuid: customRoleGuid(STATE_KEY_DECRYPTER, args.customRoleSuffix),
-                    roleDefinitionId: decrypter.id,
-                    description: "foundry-entra-bootstrap: decrypt Pulumi stack secrets (previews)",
-                }, { parent: this });
+        // Custom roles cannot be assignable at a single resource: the resource group it is, assigned on the resource.
+        const resourceGroupId = vault.id.apply((id) => id.split("/providers/")[0] ?? id);
+        const subscriptionId = vault.id.apply((id) => /^\/subscriptions\/[^/]+/i.exec(id)?.[0] ?? id);
+        const customRoles = new Map<string, pulumi.Output<string>>();
+        const grant = (who: StatePrincipal, label: string, scope: pulumi.Input<string>, role: RoleRef | CustomRoleSpec, description: string) => {
+            let definitionId: pulumi.Output<string> | undefined;
+            if (isCustomRole(role)) {
+                definitionId = customRoles.get(role.name);
+                if (!definitionId) {
+                    definitionId = defineCustomRole(`${name}-${label}-role`, role, args.customRoleSuffix, subscriptionId, [resourceGroupId], { parent: this }).id;
+                    customRoles.set(role.name, definitionId);
+                }
             }
+            grantRole(`${name}-${who.key}-${label}`, {
+                principalId: who.principalId, scope,
+                roleGuid: isCustomRole(role) ? customRoleGuid(role, args.customRoleSuffix) : role.guid,
+                ...(definitionId ? { roleDefinitionId: definitionId } : {}),
+                description,
+            }, { parent: this });
+        };
+        for (const w of args.writers) {
+            grant(w, "blob-contributor", container.id, w.roles.container, "foundry-entra-bootstrap: read and write Pulumi state");
+            grant(w, "crypto-user", key.id, w.roles.key, "foundry-entra-bootstrap: encrypt and decrypt Pulumi stack secrets");
+        }
+        for (const r of args.readers) {
+            grant(r, "blob-reader", container.id, r.roles.container, "foundry-entra-bootstrap: read Pulumi state (previews)");
+            grant(r, "key-reader", key.id, r.roles.key, "foundry-entra-bootstrap: decrypt Pulumi stack secrets (previews)");
         }
 
         this.backendUrl = `azblob://${STATE_CONTAINER}?storage_account=${c.storageAccountName}`;
