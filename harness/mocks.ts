@@ -11,6 +11,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import forge from "node-forge";
 import { stableGuid } from "../src/lib/ids";
 import { thumbprints } from "../src/lib/thumbprint";
+import { stored } from "../src/plan/providers";
 
 type Props = Record<string, unknown>;
 
@@ -59,6 +60,11 @@ export const GRAPH_APP_ROLE_IDS: Readonly<Record<string, string>> = {
 export interface MockAnswers {
     /** The clock the mock tls provider stamps certificates with. */
     readonly now: Date;
+    /**
+     * Who is signed in, as the providers' client config would answer: the stack file's pinned tenant and subscription
+     * (`azuread:tenantId`, `azure-native:subscriptionId`) and the deployer's object id. @default derived mock GUIDs
+     */
+    readonly identity?: { readonly tenantId?: string; readonly subscriptionId?: string; readonly deployerObjectId?: string };
     /** Replaces the answer to an invoke (by token), e.g. to present a vault in access-policy mode. */
     readonly invokes?: Readonly<Record<string, (inputs: Props) => Props>>;
 }
@@ -73,9 +79,10 @@ export class ProviderMocks implements pulumi.runtime.Mocks {
     readonly deployerObjectId: string;
 
     constructor(private readonly answers: MockAnswers) {
-        this.tenantId = this.guid("tenantId", "tenant");
-        this.subscriptionId = this.guid("subscriptionId", "subscription");
-        this.deployerObjectId = this.guid("objectId", "deployer");
+        // Pinned ids are the stack's own: shown as they are, not as placeholders.
+        this.tenantId = answers.identity?.tenantId ?? this.guid("tenantId", "tenant");
+        this.subscriptionId = answers.identity?.subscriptionId ?? this.guid("subscriptionId", "subscription");
+        this.deployerObjectId = answers.identity?.deployerObjectId ?? this.guid("objectId", "deployer");
     }
 
     /** A deterministic GUID, remembered as a placeholder "<label>". */
@@ -93,7 +100,8 @@ export class ProviderMocks implements pulumi.runtime.Mocks {
         const inputs = args.inputs as Props;
         const plain = unwrapSecrets(inputs) as Props;
         const { id, state } = this.answer(args.type, args.name, plain, inputs);
-        return { id: args.id || id, state: { ...inputs, ...state } };
+        // What the real provider writes back into state (normalised dates, computed fields): see src/plan/providers.ts.
+        return { id: args.id || id, state: { ...inputs, ...stored(args.type, plain, this.answers.now), ...state } };
     }
 
     private answer(type: string, name: string, p: Props, raw: Props): { id: string; state: Props } {
@@ -212,11 +220,7 @@ export class ProviderMocks implements pulumi.runtime.Mocks {
         for (const [value, field] of [[certPem, "certPem"], [prints.hex, "thumbprint"], [prints.x5t, "x5t"], [prints.x5tS256, "x5tS256"]] as const) {
             this.assigned.set(value, `${name}.${field}`);
         }
-        return { id: cert.serialNumber, state: {
-            certPem,
-            validityStartTime: rfc3339(notBefore),
-            validityEndTime: rfc3339(notAfter),
-        } };
+        return { id: cert.serialNumber, state: { certPem, validityStartTime: rfc3339(notBefore), validityEndTime: rfc3339(notAfter) } };
     }
 
     call(args: pulumi.runtime.MockCallArgs): Props {

@@ -30,6 +30,11 @@ export interface HarnessOptions {
     readonly program?: (options: { now: Date }) => Promise<Record<string, unknown>>;
     /** The project name config keys are read under (`<project>:<key>`). @default PROJECT (`foundry-entra`) */
     readonly project?: string;
+    /**
+     * Object id of the identity running the program (the providers' client config). @default the first of
+     * `gateway.owners` (a render stands for the pipeline's run), else a derived mock id
+     */
+    readonly as?: string;
 }
 
 export interface HarnessResource extends RecordedResource {
@@ -37,6 +42,10 @@ export interface HarnessResource extends RecordedResource {
     readonly inputs: Record<string, unknown>;
     /** Dotted paths (e.g. `privateKeyPem`, `properties.value`) of inputs that are Pulumi secrets. */
     readonly secretInputPaths: readonly string[];
+    /** The state the mock provider answered with (what the real one would store), secret wrappers removed. */
+    readonly outputs: Record<string, unknown>;
+    /** Dotted paths of outputs that are Pulumi secrets. */
+    readonly secretOutputPaths: readonly string[];
 }
 
 export interface RunResult {
@@ -77,7 +86,11 @@ async function runOnce(options: HarnessOptions): Promise<RunResult> {
     const stack = options.stack ?? "dev";
     const project = options.project ?? PROJECT;
     const program = options.program ?? runStack;
-    const mocks = new ProviderMocks({ now: options.now ?? DEFAULT_NOW, ...(options.invokes ? { invokes: options.invokes } : {}) });
+    const mocks = new ProviderMocks({
+        now: options.now ?? DEFAULT_NOW,
+        identity: identityOf(options.config, project, options.as),
+        ...(options.invokes ? { invokes: options.invokes } : {}),
+    });
     await pulumi.runtime.setMocks(mocks, project, stack, false);
     // setAllConfig replaces all config (and would leak into the next run otherwise).
     pulumi.runtime.setAllConfig({ ...options.config });
@@ -98,9 +111,34 @@ async function runOnce(options: HarnessOptions): Promise<RunResult> {
     const resources = recorder.resources.map((r) => {
         const secretInputPaths: string[] = [];
         const inputs = stripSecrets(r.rawInputs, "", secretInputPaths) as Record<string, unknown>;
-        return { ...r, inputs, secretInputPaths };
+        const secretOutputPaths: string[] = [];
+        const outputs = stripSecrets(r.rawOutputs, "", secretOutputPaths) as Record<string, unknown>;
+        return { ...r, inputs, secretInputPaths, outputs, secretOutputPaths };
     });
     return { project, stack, resources, outputs, secretOutputPaths, rawOutputs, mocks };
+}
+
+/**
+ * Who the offline providers say is signed in: the tenant and subscription the stack file pins (so a render answers
+ * with the stack's own ids, and the program's check against the pins passes), and the deployer (`as`, else the first
+ * configured owner).
+ */
+function identityOf(config: Readonly<Record<string, string>>, project: string, as: string | undefined): NonNullable<MockAnswers["identity"]> {
+    const tenantId = config["azuread:tenantId"];
+    const subscriptionId = config["azure-native:subscriptionId"];
+    let owner: string | undefined;
+    try {
+        const gateway = JSON.parse(config[`${project}:gateway`] ?? "{}") as { owners?: unknown };
+        if (Array.isArray(gateway.owners) && typeof gateway.owners[0] === "string") owner = gateway.owners[0].toLowerCase();
+    } catch {
+        // Not JSON: the program's own config check reports it.
+    }
+    const deployerObjectId = as ?? owner;
+    return {
+        ...(tenantId ? { tenantId: tenantId.toLowerCase() } : {}),
+        ...(subscriptionId ? { subscriptionId: subscriptionId.toLowerCase() } : {}),
+        ...(deployerObjectId ? { deployerObjectId } : {}),
+    };
 }
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
