@@ -163,7 +163,7 @@ describe("choosing the credential", () => {
     it("warns about a credential that has expired or is about to", () => {
         const secret = resolveAuth(dev.outputs, "client-secret", "x", all);
         expect(expiryNotes(secret, FIXTURE_NOW)).toEqual([]);
-        expect(expiryNotes(secret, new Date("2026-06-20T00:00:00Z"))).toEqual(["gateway.clientSecret.expiresOn 2026-06-30T00:00:00.000Z is 10 days away; rotate with pulumi up before then"]);
+        expect(expiryNotes(secret, new Date("2026-06-20T00:00:00Z"))).toEqual(["gateway.clientSecret.expiresOn 2026-06-30T00:00:00Z is 10 days away; rotate with pulumi up before then"]);
         expect(expiryNotes(secret, new Date("2026-07-01T00:00:00Z"))[0]).toMatch(/has passed: the gateway's sign-in will fail \(AADSTS7000222\)/);
         expect(generate("portkey", dev.outputs, { now: new Date("2026-07-01T00:00:00Z") }).notes[0]).toMatch(/^gateway\.clientSecret\.expiresOn .* has passed/);
     });
