@@ -87,7 +87,8 @@ function render(outputs: StackOutputs, auth: GatewayAuth, options: GenerateOptio
         ...emptyAccountNotes(outputs, "no Portkey config"),
         ...foundryLocalNote(outputs, "Portkey's azure-openai provider only calls Azure OpenAI routes (/openai/deployments/…)"),
         ...(auth.mode === "workload-identity"
-            ? [`workload identity: the self-hosted Node gateway reads AZURE_AUTHORITY_HOST, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE (set by the AKS workload identity webhook); its service account must match one of gateway.federatedCredentials: ${auth.federatedCredentials.map((f) => `${f.name} (${f.subject})`).join(", ")}`]
+            ? [`workload identity: the self-hosted Node gateway reads AZURE_AUTHORITY_HOST, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE (set by the AKS workload identity webhook); its service account must match one of gateway.federatedCredentials: ${auth.federatedCredentials.map((f) => `${f.name} (${f.subject})`).join(", ")}`,
+                `workload identity: ${PORTKEY_CHECKED} replaces an AZURE_FEDERATED_TOKEN_FILE starting with "/" by the file's contents and then fails (ENAMETOOLONG); give it a path relative to the gateway's working directory (docs/gateways.md, "Portkey")`]
             : []),
     ];
     return {
