@@ -296,3 +296,28 @@ describe("portkey", () => {
         expect(cfg).not.toHaveProperty("resource_name");
     });
 });
+
+describe("nothing silently dropped, and every file says what it was checked against", () => {
+    const scoped = () => ({ ...dev.outputs, gateway: { ...dev.outputs.gateway, tokenScope: "https://ai.azure.com/.default" } });
+
+    it("a non-default token scope is written where the format has a field for it, else named on stderr", () => {
+        const tfy = generate("truefoundry", scoped(), { now: FIXTURE_NOW });
+        expect(tfy.notes).toContain("gateway.tokenScope https://ai.azure.com/.default is not written: TrueFoundry's auth_data has no scope field, and its Azure providers request https://cognitiveservices.azure.com/.default");
+        expect(generate("truefoundry", dev.outputs, { now: FIXTURE_NOW }).notes.join("\n")).not.toContain("tokenScope");
+        for (const auth of ["client-secret", "certificate", "workload-identity"] as const) {
+            const params = (parseYaml(file(generate("litellm", scoped(), { auth, now: FIXTURE_NOW }), LITELLM_FILES.config)) as { model_list: { litellm_params: Obj }[] }).model_list.map((m) => m.litellm_params);
+            for (const p of params) expect(p.azure_scope, auth).toBe("https://ai.azure.com/.default");
+        }
+        const portkey = JSON.parse(file(generate("portkey", scoped(), { now: FIXTURE_NOW }), "portkey.json")) as { deployments: Record<string, Obj> };
+        for (const c of Object.values(portkey.deployments)) expect(c.azure_entra_scope).toBe("https://ai.azure.com/.default");
+        expect(generate("envoy", scoped(), { now: FIXTURE_NOW }).notes.some((n) => n.startsWith("gateway.tokenScope https://ai.azure.com/.default is not used"))).toBe(true);
+    });
+
+    it("states the vendor version in every file", () => {
+        for (const f of generate("truefoundry", full.outputs, { now: FIXTURE_NOW }).files) expect(f.content.split("\n")[1]).toMatch(/^# Checked against the field rules of TrueFoundry's SDK schema/);
+        expect(file(generate("litellm", full.outputs, { auth: "client-secret", now: FIXTURE_NOW }), LITELLM_FILES.config)).toMatch(/^# LiteLLM proxy config.*since August 2024;\n# azure_scope .*PR #11621/);
+        expect(file(generate("litellm", full.outputs, { auth: "certificate", now: FIXTURE_NOW }), LITELLM_FILES.config)).toMatch(/^# .*CertificateCredential needs a LiteLLM release\n# after 2025-05-22 \(BerriAI\/litellm PR #11069\)/);
+        expect(JSON.parse(file(generate("portkey", full.outputs, { now: FIXTURE_NOW }), "portkey.json")).checkedAgainst).toBe("@portkey-ai/gateway 1.15.2");
+        for (const f of generate("envoy", full.outputs, { now: FIXTURE_NOW }).files) expect(f.content).toMatch(/^# Envoy AI Gateway objects .*\n# Needs Envoy AI Gateway v0\.6\.0 or later/);
+    });
+});
