@@ -16,7 +16,7 @@ export const LITELLM_FILES = { config: "config.yaml", env: ".env", certificate: 
 
 /**
  * The first lines of config.yaml: the LiteLLM release each auth mode needs, from BerriAI/litellm's history
- * (docs/gateways.md, "LiteLLM versions"): per-model `tenant_id`/`client_id`/`client_secret` were documented by
+ * (docs/gateways.md, "Vendor versions and evidence"): per-model `tenant_id`/`client_id`/`client_secret` were documented by
  * August 2024 (issue #4768); `AZURE_CREDENTIAL=CertificateCredential` with `AZURE_CERTIFICATE_PATH` came with
  * PR #11069 (merged 2025-05-22); `azure_scope` with PR #11621 (merged 2025-06-11).
  */
