@@ -72,6 +72,14 @@ describe("every object passes the CRD rules", () => {
     });
 });
 
+describe("the in-stack delivery (components/kubernetesDelivery.ts) declares a policy the CRD accepts", () => {
+    it("examples/full.yaml's BackendSecurityPolicy, rendered under mocks", () => {
+        const policy = full.run.resources.find((r) => r.name.endsWith("kubernetes-backend-security-policy"));
+        expect(policy, "full.yaml delivers to Kubernetes with format envoy").toBeDefined();
+        expect(crdViolations(policy?.inputs)).toEqual([]);
+    });
+});
+
 describe("the rules can fail", () => {
     const policy = () => objects(dev, { auth: "client-secret" }).find((o) => o.kind === "BackendSecurityPolicy") as Obj;
     const of = (kind: string, options: GenerateOptions = { auth: "client-secret" }) => structuredClone(objects(full.outputs, options).find((o) => o.kind === kind) as Obj);

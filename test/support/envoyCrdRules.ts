@@ -55,6 +55,11 @@ const cel = (cite: string, rule: string, message: string): CelRule => ({ rule, m
 const metadata = obj(`${K8S} IsDNS1123Subdomain, IsDNS1123Label`, {
     name: str(`${K8S} IsDNS1123Subdomain`, { minLength: 1, maxLength: 253, pattern: DNS1123_SUBDOMAIN }),
     namespace: str(`${K8S} IsDNS1123Label`, { minLength: 1, maxLength: 63, pattern: NAMESPACE }),
+    labels: {
+        type: "object", $comment: `${K8S} IsQualifiedName, IsValidLabelValue`,
+        propertyNames: { pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]$" },
+        additionalProperties: { type: "string", maxLength: 63, pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$" },
+    },
 }, ["name", "namespace"]);
 
 const top = (apiVersion: string, kind: string, spec: Schema, cite: string, extra: Record<string, Schema> = {}): Schema =>
