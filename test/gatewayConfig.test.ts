@@ -148,8 +148,9 @@ describe("choosing the credential", () => {
 
     it("refuses a mode the gateway does not support, saying what to use", () => {
         expect(refusal(() => resolveAuth(dev.outputs, "certificate", "portkey", noCert))).toBe("portkey has no certificate option: no certificates here; use --auth client-secret");
-        expect(refusal(() => generate("envoy", dev.outputs, { auth: "certificate" }))).toMatch(/^envoy has no certificate option: .*use --auth client-secret$/);
-        expect(refusal(() => generate("envoy", dev.outputs, { auth: "workload-identity" }))).toMatch(/^envoy has no workload-identity option: .*oidcExchangeToken.*use --auth client-secret$/);
+        expect(refusal(() => generate("envoy", dev.outputs, { auth: "certificate" }))).toMatch(/^envoy has no certificate option: .*use --auth client-secret or workload-identity$/);
+        // Envoy's workload identity is oidcExchangeToken, which a Kubernetes service-account credential cannot feed.
+        expect(refusal(() => generate("envoy", dev.outputs, { auth: "workload-identity" }))).toMatch(/^envoy --auth workload-identity: .*oidcExchangeToken.*none of gateway\.federatedCredentials/);
         expect(refusal(() => generate("portkey", dev.outputs, { auth: "certificate" }))).toMatch(/^portkey has no certificate option: .*client-secret or workload-identity$/);
     });
 
