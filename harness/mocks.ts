@@ -120,11 +120,13 @@ export class ProviderMocks implements pulumi.runtime.Mocks {
                 const value = `mock-client-secret~${createHash("sha256").update(name).digest("base64url").slice(0, 32)}`;
                 this.secretValues.add(value);
                 const keyId = this.guid("keyId", name);
-                return { id: `${str("applicationId")}/password/${keyId}`, state: { value, keyId } };
+                // terraform-provider-azuread's credential ids are `<application object id>/password/<key id>`
+                // (internal/services/applications/parse/credentials.go, CredentialId.String).
+                return { id: `${str("applicationId").replace(/^\/applications\//, "")}/password/${keyId}`, state: { value, keyId } };
             }
             case "azuread:index/applicationCertificate:ApplicationCertificate": {
                 const keyId = this.guid("keyId", name);
-                return { id: `${str("applicationId")}/certificate/${keyId}`, state: { keyId } };
+                return { id: `${str("applicationId").replace(/^\/applications\//, "")}/certificate/${keyId}`, state: { keyId } };
             }
             case "azuread:index/applicationIdentifierUri:ApplicationIdentifierUri":
                 return { id: `${str("applicationId")}/identifierUri/${Buffer.from(str("identifierUri")).toString("base64url")}`, state: {} };

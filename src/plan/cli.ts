@@ -10,7 +10,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import * as pulumi from "@pulumi/pulumi";
 import { YAMLError } from "yaml";
 import { loadStackConfigFile, ProgramFailed, runProgram } from "../../harness/run";
@@ -54,7 +54,7 @@ function command(): Command {
         .addOption(new Option("--preview <file>", "judge this `pulumi preview --json` output instead of planning").conflicts(["state", "as"]))
         .option("--now <date>", "plan as of this date (default: FOUNDRY_ENTRA_NOW, else now)", parseIsoDate)
         .option("--as <objectId>", "the object id of the identity that would run `pulumi up` (default: the first configured owner)", (v: string) => {
-            if (!GUID.test(v)) throw new CliError(`--as: "${v.slice(0, 40)}" is not an object id (a GUID)`);
+            if (!GUID.test(v)) throw new InvalidArgumentError(`"${v.slice(0, 40)}" is not an object id (a GUID)`);
             return v.toLowerCase();
         })
         .addOption(new Option("--format <format>", "what to print").choices(["text", "json"]).default("text"));

@@ -63,6 +63,23 @@ function gatewayPrincipals(changes: readonly JudgedChange[], outputs: Record<str
     return ids;
 }
 
+/**
+ * The credential of a kind the gateway uses now, as the previous stack outputs name it (the secret's keyId, the
+ * certificate's notAfter): "elsewhere" when the outputs name one that is not among the changes (a preview lists
+ * unchanged resources only with --show-sames), undefined when the outputs say nothing.
+ */
+function currentFromOutputs(kind: "clientSecret" | "certificate", held: readonly { prior: StateResource; end?: Date }[],
+    outputs: Record<string, unknown> | undefined): { prior: StateResource } | "elsewhere" | undefined {
+    const o = (outputs?.gateway as Record<string, Record<string, unknown> | undefined> | undefined)?.[kind];
+    if (!o) return undefined;
+    if (kind === "clientSecret" && typeof o.keyId === "string" && !o.keyId.startsWith("<")) {
+        return held.find((x) => str(x.prior.outputs.keyId).toLowerCase() === String(o.keyId).toLowerCase()) ?? "elsewhere";
+    }
+    const notAfter = typeof o.notAfter === "string" ? Date.parse(o.notAfter) : Number.NaN;
+    if (kind === "certificate" && Number.isFinite(notAfter)) return held.find((x) => x.end?.getTime() === notAfter) ?? "elsewhere";
+    return undefined;
+}
+
 /** Credentials: the one the gateway uses now is the newest still valid (the gateway syncs to the newest). */
 function credentialDangers(changes: readonly JudgedChange[], ctx: DangerContext): Danger[] {
     const dangers: Danger[] = [];
@@ -71,7 +88,10 @@ function credentialDangers(changes: readonly JudgedChange[], ctx: DangerContext)
         const held = changes.filter((c) => c.type === type && c.prior).map((c) => ({ change: c, prior: c.prior!, end: endOf(c.prior!) }))
             .filter((x) => x.end === undefined || x.end > ctx.now);
         if (held.length === 0) continue;
-        const newest = held.reduce((a, b) => ((b.end?.getTime() ?? Infinity) > (a.end?.getTime() ?? Infinity) ? b : a));
+        const named = currentFromOutputs(kind, held, ctx.priorOutputs);
+        const newest = named === "elsewhere" ? undefined
+            : named ? held.find((x) => x.prior === named.prior)
+                : held.reduce((a, b) => ((b.end?.getTime() ?? Infinity) > (a.end?.getTime() ?? Infinity) ? b : a));
         for (const x of held) {
             if (!removes(x.change.op)) continue;
             const what = x.change.op === "delete" ? "deleted" : "replaced (the new one is created, the old one deleted)";
@@ -82,8 +102,8 @@ function credentialDangers(changes: readonly JudgedChange[], ctx: DangerContext)
                     `a gateway still holding it can no longer sign in from then on (AADSTS7000215 for a secret, AADSTS700027 for a certificate)` });
                 continue;
             }
-            // Without a creation time (a render) the successor's age is unknown: only a real state can tell.
-            if (!newest.prior.created) continue;
+            // Without the successor's creation time (a render; a preview without --show-sames) its age is unknown.
+            if (!newest?.prior.created) continue;
             const age = (ctx.now.getTime() - newest.prior.created.getTime()) / DAY;
             if (age < grace) {
                 dangers.push({ urn: x.change.urn, why: `the ${label} ${x.change.name}${valid} is ${x.change.op === "delete" ? "deleted" : "replaced"} while its successor ` +
@@ -94,28 +114,38 @@ function credentialDangers(changes: readonly JudgedChange[], ctx: DangerContext)
     return dangers;
 }
 
+/** Who an assignment is for, as the program writes it in the description ("foundry-entra: <role> for <who>"). */
+const holder = (description: string) => description.replace(/^foundry-entra: .*? for /, "");
+
 /** Role and app-role assignments the gateway or a principal the next run still grants would lose. */
 function assignmentDangers(changes: readonly JudgedChange[], gateway: ReadonlySet<string>): Danger[] {
     const dangers: Danger[] = [];
-    // What the next run grants, keyed as config writes it (description) and where (scope): the same grant under a new name.
+    // What the next run grants, keyed as config writes it (description) and where (scope): the same grant under a new
+    // name; and who keeps some role at each scope (a role swapped for another is not a loss).
     const wanted = new Map<string, JudgedChange>();
+    const keeps = new Set<string>();
     for (const c of changes) {
-        if (c.type === ROLE_ASSIGNMENT && c.nextInputs && c.op !== "delete") wanted.set(`${str(c.nextInputs.description)}|${str(c.nextInputs.scope).toLowerCase()}`, c);
+        if (c.type !== ROLE_ASSIGNMENT || !c.nextInputs || c.op === "delete") continue;
+        const scope = str(c.nextInputs.scope).toLowerCase();
+        wanted.set(`${str(c.nextInputs.description)}|${scope}`, c);
+        keeps.add(`${holder(str(c.nextInputs.description))}|${scope}`);
     }
     for (const c of changes) {
         if (!c.prior || !removes(c.op)) continue;
         if (c.type === ROLE_ASSIGNMENT) {
-            const who = str(c.prior.inputs.description).replace(/^foundry-entra: /, "") || `principal ${str(c.prior.inputs.principalId)}`;
+            const description = str(c.prior.inputs.description);
+            const scope = str(c.prior.inputs.scope);
+            const who = description.replace(/^foundry-entra: /, "") || `principal ${str(c.prior.inputs.principalId)}`;
             if (c.op === "replace") {
                 dangers.push({ urn: c.urn, why: `the role assignment (${who}) is deleted and created again: the principal loses the role for the gap and up to ~5 minutes of RBAC propagation` });
                 continue;
             }
-            const again = wanted.get(`${str(c.prior.inputs.description)}|${str(c.prior.inputs.scope).toLowerCase()}`);
+            const again = wanted.get(`${description}|${scope.toLowerCase()}`);
             if (again && again.urn !== c.urn) {
                 dangers.push({ urn: c.urn, why: `the same grant (${who}) is declared again as ${again.name} and created before this one is deleted: ` +
                     "Azure refuses a second assignment of the same role to the same principal at the same scope (409 RoleAssignmentExists), so the up fails; keep the old name with an alias" });
-            } else if (gateway.has(str(c.prior.inputs.principalId).toLowerCase())) {
-                dangers.push({ urn: c.urn, why: `the gateway loses ${who.replace(/ for gateway .*$/, "")} at ${str(c.prior.inputs.scope) || "its scope"}` });
+            } else if (gateway.has(str(c.prior.inputs.principalId).toLowerCase()) && !keeps.has(`${holder(description)}|${scope.toLowerCase()}`)) {
+                dangers.push({ urn: c.urn, why: `the gateway loses its role at ${scope || "its scope"} (${who})` });
             }
         }
         if (c.type === APP_ROLE_ASSIGNMENT) {
