@@ -4,7 +4,7 @@
  * fixed mock-only key (so thumbprints can be checked with openssl). Every answer is derived from the
  * resource's type and name, so the same config always renders the same values.
  */
-import { createHash, createPrivateKey, createPublicKey } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, sign } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
@@ -215,7 +215,7 @@ export class ProviderMocks implements pulumi.runtime.Mocks {
         const cn = String((p.subject as Props | undefined)?.commonName ?? name);
         cert.setSubject([{ name: "commonName", value: cn }]);
         cert.setIssuer([{ name: "commonName", value: cn }]);
-        cert.sign(key, forge.md.sha256.create());
+        signNatively(cert, String(p.privateKeyPem ?? MOCK_KEY_PKCS1));
         const certPem = forge.pki.certificateToPem(cert).replace(/\r\n/g, "\n");
         // The certificate and its thumbprints are generated at deploy time: renders show placeholders for them.
         const prints = thumbprints(certPem);
@@ -265,6 +265,21 @@ export class ProviderMocks implements pulumi.runtime.Mocks {
                 throw new Error(`mock: no answer for invoke ${args.token}; add one to harness/mocks.ts`);
         }
     }
+}
+
+/**
+ * Signs a certificate as forge's `cert.sign(key, sha256)` would, but with Node's native RSA (forge's pure-JS signing
+ * was most of a render's time): the same TBSCertificate, algorithm and signature bytes.
+ */
+function signNatively(cert: forge.pki.Certificate, keyPem: string): void {
+    const oid = forge.pki.oids.sha256WithRSAEncryption!;
+    cert.signatureOid = oid;
+    cert.siginfo.algorithmOid = oid;
+    // getTBSCertificate is public in node-forge (lib/x509.js) but missing from @types/node-forge.
+    const tbs = (forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(cert);
+    (cert as unknown as { tbsCertificate: forge.asn1.Asn1 }).tbsCertificate = tbs;
+    const der = Buffer.from(forge.asn1.toDer(tbs).getBytes(), "binary");
+    cert.signature = sign("sha256", der, createPrivateKey(keyPem)).toString("binary");
 }
 
 function omit(o: Props, key: string): Props {

@@ -56,6 +56,8 @@ export interface RunResult {
     readonly outputs: Record<string, unknown>;
     /** Dotted paths of outputs that are Pulumi secrets (e.g. `gateway.clientSecret.value`). */
     readonly secretOutputPaths: readonly string[];
+    /** What the program logged as warnings (`pulumi.log.warn`), as `pulumi up` would show them; not printed. */
+    readonly warnings: readonly string[];
     /** The outputs as the program returned them (Outputs), for `pulumi.isSecret` checks. */
     readonly rawOutputs: Record<string, unknown>;
     readonly mocks: ProviderMocks;
@@ -97,16 +99,29 @@ async function runOnce(options: HarnessOptions): Promise<RunResult> {
     const recorder = new Recorder();
     recorder.attach();
 
+    // Without an engine (the mock runtime) the SDK prints pulumi.log warnings with console.warn: collect them instead.
+    const warnings: string[] = [];
+    const consoleWarn = console.warn;
+    console.warn = (...args: unknown[]) => {
+        const line = args.map(String).join(" ");
+        if (line.startsWith("warning: [runtime] ")) warnings.push(line.slice("warning: [runtime] ".length));
+        else consoleWarn(...args);
+    };
     let rawOutputs: Record<string, unknown>;
-    try {
-        rawOutputs = await program({ now: options.now ?? DEFAULT_NOW });
-    } catch (err) {
-        await waitForRegistrations();
-        throw new ProgramFailed(err, [...recorder.resources]);
-    }
     const secretOutputPaths: string[] = [];
-    const outputs = (await resolveDeep(rawOutputs, "", secretOutputPaths)) as Record<string, unknown>;
-    await waitForRegistrations();
+    let outputs: Record<string, unknown>;
+    try {
+        try {
+            rawOutputs = await program({ now: options.now ?? DEFAULT_NOW });
+        } catch (err) {
+            await waitForRegistrations();
+            throw new ProgramFailed(err, [...recorder.resources]);
+        }
+        outputs = (await resolveDeep(rawOutputs, "", secretOutputPaths)) as Record<string, unknown>;
+        await waitForRegistrations();
+    } finally {
+        console.warn = consoleWarn;
+    }
 
     const resources = recorder.resources.map((r) => {
         const secretInputPaths: string[] = [];
@@ -115,7 +130,7 @@ async function runOnce(options: HarnessOptions): Promise<RunResult> {
         const outputs = stripSecrets(r.rawOutputs, "", secretOutputPaths) as Record<string, unknown>;
         return { ...r, inputs, secretInputPaths, outputs, secretOutputPaths };
     });
-    return { project, stack, resources, outputs, secretOutputPaths, rawOutputs, mocks };
+    return { project, stack, resources, outputs, secretOutputPaths, rawOutputs, mocks, warnings };
 }
 
 /**

@@ -50,6 +50,8 @@ export interface RenderModel {
     readonly resources: readonly RenderResource[];
     /** Stack outputs in the program's order, secrets as `[secret]`, assigned values as placeholders. */
     readonly outputs: Record<string, unknown>;
+    /** What the program warned about (e.g. a stack that pins no subscription), as `pulumi up` would show it. */
+    readonly warnings?: readonly string[];
 }
 
 /** Builds the render model of a finished run. */
@@ -90,6 +92,7 @@ export function buildModel(run: RunResult, now: Date): RenderModel {
         now: now.toISOString(),
         resources: treeOrder(resources),
         outputs: redactor.value(run.outputs, new Set(run.secretOutputPaths), false) as Record<string, unknown>,
+        warnings: run.warnings.map((w) => redactor.text(w)),
     };
 }
 
