@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadStackConfigFile } from "../harness/run";
 import { main, planStack } from "../src/plan/cli";
-import { diffInputs, graphStoredDate, stored } from "../src/plan/providers";
+import { diffInputs, graphStoredDate, stored, TYPE_MODELS } from "../src/plan/providers";
 import { readPreview } from "../src/plan/preview";
 import { readPriorState, StateFormatError } from "../src/plan/state";
 import { ROOT } from "./helpers";
@@ -129,5 +129,20 @@ describe("the provider rules plan relies on", () => {
         expect(diffInputs("azuread:index/application:Application", { owners: ["a", "c"] }, { owners: ["b", "a"] })).toEqual([{ key: "owners", replaces: false }]);
         expect(diffInputs("azure-native:cognitiveservices:Account", { location: "Sweden Central" }, { location: "swedencentral" })).toEqual([]);
         expect(diffInputs("azure-native:cognitiveservices:Account", { location: "westeurope" }, { location: "swedencentral" })).toEqual([{ key: "location", replaces: true }]);
+    });
+
+    it("are the ones docs/day-two.md lists, type by type, with what replaces each", () => {
+        const doc = readFileSync(join(ROOT, "docs", "day-two.md"), "utf8");
+        const table = doc.slice(doc.indexOf("## What the providers store and compare"));
+        for (const [type, model] of Object.entries(TYPE_MODELS)) {
+            const short = type.slice(type.lastIndexOf(":") + 1);
+            const row = table.split("\n").find((l) => l.startsWith(`| ${model.provider} `) && new RegExp(`[ /]${short}[ |]`).test(l));
+            expect(row, `docs/day-two.md has no row for ${type}`).toBeDefined();
+            expect(row).toContain(model.diffAgainst === "state" ? "stored state" : "previous inputs");
+            expect(row).toContain(model.deleteBeforeReplace ? "delete-before-replace" : "create-before-delete");
+            if (model.replaceOn !== "*" && model.replaceOn.length <= 3 && !["Vault", "Key", "Secret", "BlobContainer", "BlobServiceProperties", "StorageAccount", "CustomResource"].includes(short)) {
+                for (const key of model.replaceOn) expect(row, `${type}: ${key}`).toContain(`\`${key}\``);
+            }
+        }
     });
 });
