@@ -3,8 +3,10 @@ import * as kubernetes from "@pulumi/azure-native/kubernetes";
 import * as kubernetesconfiguration from "@pulumi/azure-native/kubernetesconfiguration";
 import type { FoundryLocalConfig } from "../src/config/types";
 import { ROLES } from "../src/config/roles";
-import { declareGrants, type AccessRequest } from "../src/lib/grants";
+import { declareGrants, type AccessRequest, type AdoptedGrants } from "../src/lib/grants";
+import { arcIdentityGrantName, GRANT_PREFIX } from "../src/lib/names";
 import { assignRole } from "../src/lib/rbac";
+import { UNMANAGED_EXTENSION_INPUTS } from "../src/lib/unmanaged";
 
 export interface ArcClusterArgs {
     /** The connected cluster and the optional extension settings from `foundry-entra:foundryLocal`. */
@@ -17,6 +19,8 @@ export interface ArcClusterArgs {
     readonly tenantId: string;
     /** Client id of the Foundry Local API app registration (the extension's `entraAuth.clientId`). */
     readonly apiClientId: pulumi.Input<string>;
+    /** What exists already: role assignments at the cluster, the installed extension (ARM id). @default nothing */
+    readonly adopt?: { readonly grants?: AdoptedGrants; readonly extensionId?: string };
 }
 
 /**
@@ -37,16 +41,17 @@ export class ArcCluster extends pulumi.ComponentResource {
         this.clusterId = cluster.id;
         this.arcPrincipalId = cluster.identity.principalId;
 
-        assignRole(`${name}-arc-identity-${ROLES.openAiUser.slug}`, {
+        const arcGrant = arcIdentityGrantName(ROLES.openAiUser.slug);
+        assignRole(arcGrant, {
             principalId: this.arcPrincipalId,
             principalType: "ServicePrincipal",
             role: ROLES.openAiUser,
             scope: this.clusterId,
             description: "foundry-entra: lets the cluster's Arc identity check callers' role assignments",
-        }, args.subscriptionId, { parent: this });
+        }, args.subscriptionId, { parent: this }, args.adopt?.grants?.(arcGrant));
 
-        declareGrants(name, args.requests, new Map([["foundry-local", { kind: "FoundryLocal" as const, scope: this.clusterId }]]),
-            args.subscriptionId, this);
+        declareGrants(GRANT_PREFIX.foundryLocal, args.requests, new Map([["foundry-local", { kind: "FoundryLocal" as const, scope: this.clusterId }]]),
+            args.subscriptionId, this, args.adopt?.grants);
 
         if (args.config.installExtension) {
             // Preview, for allow-listed subscriptions; needs the Microsoft.CertManagement extension in place first.
@@ -66,7 +71,7 @@ export class ArcCluster extends pulumi.ComponentResource {
                     "entraAuth.tenantId": args.tenantId,
                     "entraAuth.clientId": args.apiClientId,
                 },
-            }, { parent: this });
+            }, { parent: this, ...(args.adopt?.extensionId ? { import: args.adopt.extensionId, retainOnDelete: true, ignoreChanges: [...UNMANAGED_EXTENSION_INPUTS] } : {}) });
         }
         this.registerOutputs({ clusterId: this.clusterId, arcPrincipalId: this.arcPrincipalId });
     }

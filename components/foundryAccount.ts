@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as cognitiveservices from "@pulumi/azure-native/cognitiveservices";
 import type { AccountConfig, DeploymentConfig } from "../src/config/types";
+import { UNMANAGED_ACCOUNT_INPUTS, UNMANAGED_DEPLOYMENT_INPUTS } from "../src/lib/unmanaged";
 
 export interface FoundryAccountArgs {
     /** The account: ARM name (also its custom subdomain), resource group, kind, location, SKU, deployments. */
@@ -9,6 +10,8 @@ export interface FoundryAccountArgs {
     readonly subscriptionId: string;
     /** Put `protect: true` on a created account. Adopted accounts always carry `retainOnDelete`. @default false */
     readonly protect?: boolean;
+    /** ARM ids of deployments that exist already, by deployment name: imported, kept on delete. @default none */
+    readonly adoptedDeployments?: ReadonlyMap<string, string>;
 }
 
 export interface DeploymentOutput {
@@ -44,8 +47,9 @@ export class FoundryAccount extends pulumi.ComponentResource {
         const a = args.config;
         const armId = `/subscriptions/${args.subscriptionId}/resourceGroups/${a.resourceGroupName}/providers/Microsoft.CognitiveServices/accounts/${a.name}`;
         const adoption: pulumi.CustomResourceOptions = a.existing
-            // Adopt, and never delete what this stack did not create.
-            ? { import: armId, retainOnDelete: true }
+            // Adopt, never delete what this stack did not create, and keep what the program does not manage (network
+            // rules, identity, tags, …): the import is followed by an update of the declared inputs (src/lib/unmanaged.ts).
+            ? { import: armId, retainOnDelete: true, ignoreChanges: [...UNMANAGED_ACCOUNT_INPUTS] }
             : { protect: args.protect ?? false };
         this.account = new cognitiveservices.Account(`${name}-account`, {
             accountName: a.name,
@@ -70,19 +74,23 @@ export class FoundryAccount extends pulumi.ComponentResource {
         // ("Another operation is being performed on the parent resource").
         let previous: cognitiveservices.Deployment | undefined;
         for (const d of a.deployments) {
-            previous = this.deployment(name, a.resourceGroupName, d, previous);
+            previous = this.deployment(name, a.resourceGroupName, d, previous, args.adoptedDeployments?.get(d.name));
         }
         this.deployments = a.deployments.map((d) => ({ name: d.name, model: d.model, version: d.version, sku: d.sku }));
         this.registerOutputs({ id: this.id, endpoint: this.endpoint, localAuthDisabled: this.localAuthDisabled });
     }
 
-    private deployment(name: string, resourceGroupName: string, d: DeploymentConfig, after: cognitiveservices.Deployment | undefined) {
+    private deployment(name: string, resourceGroupName: string, d: DeploymentConfig, after: cognitiveservices.Deployment | undefined, adoptedId: string | undefined) {
         return new cognitiveservices.Deployment(`${name}-${d.name}`, {
             accountName: this.account.name,
             resourceGroupName,
             deploymentName: d.name,
             sku: { name: d.sku, capacity: d.capacity },
             properties: { model: { format: d.format, name: d.model, version: d.version } },
-        }, { parent: this, ...(after ? { dependsOn: [after] } : {}) });
+        }, {
+            parent: this,
+            ...(after ? { dependsOn: [after] } : {}),
+            ...(adoptedId ? { import: adoptedId, retainOnDelete: true, ignoreChanges: [...UNMANAGED_DEPLOYMENT_INPUTS] } : {}),
+        });
     }
 }

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
 import { stableGuid } from "../src/lib/ids";
+import { UNMANAGED_API_APPLICATION_INPUTS, UNMANAGED_SERVICE_PRINCIPAL_INPUTS } from "../src/lib/unmanaged";
+import { adoptedEntraObject } from "./gatewayIdentity";
 
 /** The Azure CLI's client id, pre-authorised so users get tokens with `az account get-access-token`. */
 export const AZURE_CLI_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
@@ -22,7 +24,40 @@ export interface FoundryLocalApiArgs {
     readonly gatewayServicePrincipalObjectId: pulumi.Input<string>;
     /** Put `protect: true` on the app registration and service principal. @default false */
     readonly protect?: boolean;
+    /** An existing API app registration (built from the Microsoft Learn guide) to take over. @default undefined (created) */
+    readonly adopt?: AdoptedFoundryLocalApi;
 }
+
+/** The parts of an existing Foundry Local API app registration, as `foundry-entra:adopt` names them. */
+export interface AdoptedFoundryLocalApi {
+    readonly applicationObjectId: string;
+    readonly servicePrincipalObjectId?: string;
+    /** The live scope id: kept, since a changed id disables the scope (users' consent and pre-authorisations go). */
+    readonly scopeId: string;
+    /** The live app-role id: kept, since every app-role assignment names it. */
+    readonly appRoleId: string;
+    /** The live Application ID URI, when it has one: taken over. */
+    readonly identifierUri?: string;
+    /** The Azure CLI is pre-authorised already: taken over. */
+    readonly azureCliPreAuthorized: boolean;
+    /** The gateway's existing app-role assignment id. */
+    readonly gatewayAppRoleAssignmentId?: string;
+}
+
+/**
+ * terraform-provider-azuread's import id of an identifier URI: `/applications/<object id>/identifierUris/<URI, base64>`
+ * with standard base64 (internal/services/applications/application_identifier_uri_resource.go v3.8.0, Create:
+ * `base64.StdEncoding.EncodeToString`; parse/identifier_uri.go `IdentifierUriId.ID`).
+ */
+export const identifierUriImportId = (applicationObjectId: string, uri: string): string =>
+    `/applications/${applicationObjectId}/identifierUris/${Buffer.from(uri, "utf8").toString("base64")}`;
+
+/**
+ * terraform-provider-azuread's id of a pre-authorised client: `<application object id>/preAuthorizedApplication/<client
+ * id>` (parse/pre_authorized_application.go v3.8.0, `ApplicationPreAuthorizedId.String`). The provider refuses to create
+ * one that exists ("requires import": application_pre_authorized_resource.go, `tf.ImportAsExistsDiag`).
+ */
+export const preAuthorizedImportId = (applicationObjectId: string, clientId: string): string => `${applicationObjectId}/preAuthorizedApplication/${clientId}`;
 
 /** The scope and app-role GUIDs for a project, stack and value; the same inputs always give the same GUIDs. */
 export function foundryLocalIds(seed: { project: string; stack: string }, scopeValue: string, appRoleValue: string) {
@@ -52,7 +87,9 @@ export class FoundryLocalApi extends pulumi.ComponentResource {
     constructor(name: string, args: FoundryLocalApiArgs, opts?: pulumi.ComponentResourceOptions) {
         super("foundry-entra:index:FoundryLocalApi", name, {}, opts);
         const protect = args.protect ?? false;
-        const ids = foundryLocalIds(args.idSeed, args.scopeValue, args.appRoleValue);
+        const adopt = args.adopt;
+        // An adopted API keeps its live ids: the scope users consented to, the role every assignment names.
+        const ids = adopt ? { scopeId: adopt.scopeId, appRoleId: adopt.appRoleId } : foundryLocalIds(args.idSeed, args.scopeValue, args.appRoleValue);
         this.scopeId = ids.scopeId;
         this.appRoleId = ids.appRoleId;
 
@@ -86,14 +123,16 @@ export class FoundryLocalApi extends pulumi.ComponentResource {
             protect,
             // The URI is declared by ApplicationIdentifierUri below (an app cannot name its own client id);
             // without this, every later update of the Application would erase it (pulumi/pulumi-azuread#1036).
-            ignoreChanges: ["identifierUris"],
+            ...(adopt ? adoptedEntraObject(`/applications/${adopt.applicationObjectId}`, UNMANAGED_API_APPLICATION_INPUTS)
+                : { ignoreChanges: ["identifierUris"] }),
         });
         this.clientId = app.clientId;
 
+        const adoptedUri = adopt?.identifierUri;
         const uri = new azuread.ApplicationIdentifierUri(`${name}-uri`, {
             applicationId: app.id,
-            identifierUri: pulumi.interpolate`api://${app.clientId}`,
-        }, { parent: this });
+            identifierUri: adoptedUri ?? pulumi.interpolate`api://${app.clientId}`,
+        }, { parent: this, ...(adoptedUri ? { import: identifierUriImportId(adopt.applicationObjectId, adoptedUri), retainOnDelete: true } : {}) });
         this.identifierUri = uri.identifierUri;
         this.userScope = pulumi.interpolate`${uri.identifierUri}/${args.scopeValue}`;
         this.appScope = pulumi.interpolate`${uri.identifierUri}/.default`;
@@ -103,10 +142,16 @@ export class FoundryLocalApi extends pulumi.ComponentResource {
                 applicationId: app.id,
                 authorizedClientId: AZURE_CLI_CLIENT_ID,
                 permissionIds: [ids.scopeId],
-            }, { parent: this });
+            }, {
+                parent: this,
+                ...(adopt?.azureCliPreAuthorized ? { import: preAuthorizedImportId(adopt.applicationObjectId, AZURE_CLI_CLIENT_ID), retainOnDelete: true } : {}),
+            });
         }
 
-        const sp = new azuread.ServicePrincipal(`${name}-sp`, { clientId: app.clientId, owners: args.owners }, { parent: this, protect });
+        const sp = new azuread.ServicePrincipal(`${name}-sp`, { clientId: app.clientId, owners: args.owners }, {
+            parent: this, protect,
+            ...(adopt?.servicePrincipalObjectId ? adoptedEntraObject(`/servicePrincipals/${adopt.servicePrincipalObjectId}`, UNMANAGED_SERVICE_PRINCIPAL_INPUTS) : {}),
+        });
         this.servicePrincipalObjectId = sp.objectId;
 
         // The gateway calls Foundry Local as an application: its tokens need the app role in `roles`.
@@ -114,7 +159,7 @@ export class FoundryLocalApi extends pulumi.ComponentResource {
             appRoleId: ids.appRoleId,
             principalObjectId: args.gatewayServicePrincipalObjectId,
             resourceObjectId: sp.objectId,
-        }, { parent: this });
+        }, { parent: this, ...(adopt?.gatewayAppRoleAssignmentId ? { import: adopt.gatewayAppRoleAssignmentId, retainOnDelete: true } : {}) });
 
         this.registerOutputs({ clientId: this.clientId, identifierUri: this.identifierUri });
     }

@@ -3,6 +3,25 @@ import * as azuread from "@pulumi/azuread";
 import type { CertificateConfig, ClientSecretConfig, FederatedCredentialConfig } from "../src/config/types";
 import { CertificateCredential } from "./certificateCredential";
 import { ClientSecretCredential } from "./clientSecretCredential";
+import { UNMANAGED_APPLICATION_INPUTS, UNMANAGED_SERVICE_PRINCIPAL_INPUTS } from "../src/lib/unmanaged";
+
+/** An existing app registration (and service principal) to take over instead of creating one (`foundry-entra:adopt`). */
+export interface AdoptedApplication {
+    /** Object id of the app registration. */
+    readonly applicationObjectId: string;
+    /** Object id of its service principal; created when absent. */
+    readonly servicePrincipalObjectId?: string;
+}
+
+/**
+ * Options for an adopted app registration or service principal: imported by the id terraform-provider-azuread's
+ * importer takes (`/applications/<object id>`, `/servicePrincipals/<object id>`: application_resource.go and
+ * service_principal_resource.go v3.8.0, `stable.ValidateApplicationID` / `ValidateServicePrincipalID`), never deleted
+ * by the stack, and keeping what the program does not manage (src/lib/unmanaged.ts).
+ */
+export function adoptedEntraObject(id: string, unmanaged: readonly string[], ignoreChanges: readonly string[] = []): pulumi.CustomResourceOptions {
+    return { import: id, retainOnDelete: true, ignoreChanges: [...ignoreChanges, ...unmanaged] };
+}
 
 export interface GatewayIdentityArgs {
     /** Display name of the app registration. @default `foundry-entra-<stack>-gateway` (set by config) */
@@ -21,6 +40,11 @@ export interface GatewayIdentityArgs {
     readonly protect?: boolean;
     /** Text stored in the app registration's notes. @default "Managed by foundry-entra" */
     readonly notes?: string;
+    /**
+     * An existing app registration to take over: imported, kept on delete; its own credentials are left alone (the
+     * stack adds its own next to them). @default undefined (created)
+     */
+    readonly adopt?: AdoptedApplication;
 }
 
 /**
@@ -45,13 +69,19 @@ export class GatewayIdentity extends pulumi.ComponentResource {
             signInAudience: "AzureADMyOrg",
             owners: args.owners,
             notes: args.notes ?? "Managed by foundry-entra",
-        }, { parent: this, protect });
+        }, {
+            parent: this, protect,
+            ...(args.adopt ? adoptedEntraObject(`/applications/${args.adopt.applicationObjectId}`, UNMANAGED_APPLICATION_INPUTS) : {}),
+        });
         this.clientId = this.application.clientId;
         this.applicationId = this.application.id;
         const sp = new azuread.ServicePrincipal(`${name}-sp`, {
             clientId: this.application.clientId,
             owners: args.owners,
-        }, { parent: this, protect });
+        }, {
+            parent: this, protect,
+            ...(args.adopt?.servicePrincipalObjectId ? adoptedEntraObject(`/servicePrincipals/${args.adopt.servicePrincipalObjectId}`, UNMANAGED_SERVICE_PRINCIPAL_INPUTS) : {}),
+        });
         this.servicePrincipalObjectId = sp.objectId;
 
         if (args.certificate) {

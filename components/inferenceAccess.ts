@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as authorization from "@pulumi/azure-native/authorization";
-import { declareGrants, type AccessRequest, type Target } from "../src/lib/grants";
+import { declareGrants, type AccessRequest, type AdoptedGrants, type Target } from "../src/lib/grants";
 
 export interface InferenceAccessArgs {
     /** Who gets which role on which account; "inference" resolves per account kind. @default [] */
@@ -9,6 +9,8 @@ export interface InferenceAccessArgs {
     readonly accounts: ReadonlyMap<string, Target>;
     /** Subscription holding the role definitions. */
     readonly subscriptionId: string;
+    /** Existing role assignments that declared grants take over, by the grant's name. @default none */
+    readonly adopted?: AdoptedGrants;
 }
 
 /**
@@ -20,7 +22,7 @@ export class InferenceAccess extends pulumi.ComponentResource {
 
     constructor(name: string, args: InferenceAccessArgs, opts?: pulumi.ComponentResourceOptions) {
         super("foundry-entra:index:InferenceAccess", name, {}, opts);
-        this.assignments = declareGrants(name, args.requests, args.accounts, args.subscriptionId, this);
+        this.assignments = declareGrants(name, args.requests, args.accounts, args.subscriptionId, this, args.adopted);
         this.registerOutputs({ count: this.assignments.length });
     }
 }

@@ -2,7 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import type { ManagedIdentityConfig } from "../src/config/types";
-import { declareGrants, type Target } from "../src/lib/grants";
+import { declareGrants, type AdoptedGrants, type Target } from "../src/lib/grants";
+import { GRANT_PREFIX, IDENTITY_PRINCIPAL_KEY } from "../src/lib/names";
+import { UNMANAGED_IDENTITY_INPUTS } from "../src/lib/unmanaged";
 
 export interface ManagedIdentityAccessArgs {
     /** The identity: an existing one by principal id, or one to create; its role and targets. */
@@ -13,6 +15,12 @@ export interface ManagedIdentityAccessArgs {
     readonly subscriptionId: string;
     /** The Foundry Local API's app role and service principal, when Foundry Local is configured. @default undefined */
     readonly foundryLocal?: { readonly appRoleId: string; readonly servicePrincipalObjectId: pulumi.Input<string> };
+    /** What exists already: the identity (ARM id), its app-role assignment (id), its role assignments. @default nothing */
+    readonly adopt?: {
+        readonly identityId?: string;
+        readonly appRoleAssignmentId?: string;
+        readonly grants?: AdoptedGrants;
+    };
 }
 
 /**
@@ -32,7 +40,7 @@ export class ManagedIdentityAccess extends pulumi.ComponentResource {
                 resourceName: m.name,
                 resourceGroupName: m.create.resourceGroupName,
                 location: m.create.location,
-            }, { parent: this });
+            }, { parent: this, ...(args.adopt?.identityId ? { import: args.adopt.identityId, retainOnDelete: true, ignoreChanges: [...UNMANAGED_IDENTITY_INPUTS] } : {}) });
             this.principalId = identity.principalId;
             this.clientId = identity.clientId;
         } else {
@@ -44,11 +52,11 @@ export class ManagedIdentityAccess extends pulumi.ComponentResource {
                 appRoleId: args.foundryLocal.appRoleId,
                 principalObjectId: this.principalId,
                 resourceObjectId: args.foundryLocal.servicePrincipalObjectId,
-            }, { parent: this });
+            }, { parent: this, ...(args.adopt?.appRoleAssignmentId ? { import: args.adopt.appRoleAssignmentId, retainOnDelete: true } : {}) });
         }
 
-        const principal = { key: "identity", label: `managed identity ${m.name}`, principalId: this.principalId, principalType: "ServicePrincipal" as const };
-        declareGrants(name, m.targets.map((target) => ({ principal, role: m.role, target })), args.targets, args.subscriptionId, this);
+        const principal = { key: IDENTITY_PRINCIPAL_KEY, label: `managed identity ${m.name}`, principalId: this.principalId, principalType: "ServicePrincipal" as const };
+        declareGrants(GRANT_PREFIX.managedIdentity(m.name), m.targets.map((target) => ({ principal, role: m.role, target })), args.targets, args.subscriptionId, this, args.adopt?.grants);
         this.registerOutputs({ principalId: this.principalId });
     }
 }

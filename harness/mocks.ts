@@ -67,6 +67,12 @@ export interface MockAnswers {
     readonly identity?: { readonly tenantId?: string; readonly subscriptionId?: string; readonly deployerObjectId?: string };
     /** Replaces the answer to an invoke (by token), e.g. to present a vault in access-policy mode. */
     readonly invokes?: Readonly<Record<string, (inputs: Props) => Props>>;
+    /**
+     * What the provider's Read returns for objects that exist (by import id, lower-cased): an imported resource is
+     * answered with the live object's outputs (its object id, client id, principal id, …), as the engine's import step
+     * does, and the declared inputs on top (the update that follows the import). @default none: ids taken from the import id
+     */
+    readonly live?: ReadonlyMap<string, Props>;
 }
 
 export class ProviderMocks implements pulumi.runtime.Mocks {
@@ -101,7 +107,13 @@ export class ProviderMocks implements pulumi.runtime.Mocks {
         const plain = unwrapSecrets(inputs) as Props;
         const { id, state } = this.answer(args.type, args.name, plain, inputs);
         // What the real provider writes back into state (normalised dates, computed fields): see src/plan/providers.ts.
-        return { id: args.id || id, state: { ...inputs, ...stored(args.type, plain, this.answers.now), ...state } };
+        const created = { ...inputs, ...stored(args.type, plain, this.answers.now), ...state };
+        if (!args.id) return { id, state: created };
+        // An import: the engine reads the live object, then updates it with the declared inputs (pulumi/pulumi v3.248.0
+        // step_generator.go). Its computed outputs are the live object's; without a live answer, what the id says.
+        const live = this.answers.live?.get(args.id.toLowerCase());
+        const computed = live ? Object.fromEntries(Object.entries(live).filter(([k]) => !(k in plain))) : importedIds(args.type, args.id);
+        return { id: args.id, state: { ...created, ...computed } };
     }
 
     private answer(type: string, name: string, p: Props, raw: Props): { id: string; state: Props } {
@@ -129,7 +141,12 @@ export class ProviderMocks implements pulumi.runtime.Mocks {
                 return { id: `${str("applicationId").replace(/^\/applications\//, "")}/certificate/${keyId}`, state: { keyId } };
             }
             case "azuread:index/applicationIdentifierUri:ApplicationIdentifierUri":
-                return { id: `${str("applicationId")}/identifierUri/${Buffer.from(str("identifierUri")).toString("base64url")}`, state: {} };
+                // `/applications/<object id>/identifierUris/<URI in standard base64>` (terraform-provider-azuread v3.8.0
+                // application_identifier_uri_resource.go Create, parse/identifier_uri.go).
+                return { id: `${str("applicationId")}/identifierUris/${Buffer.from(str("identifierUri")).toString("base64")}`, state: {} };
+            case "azuread:index/applicationPreAuthorized:ApplicationPreAuthorized":
+                // `<application object id>/preAuthorizedApplication/<client id>` (parse/pre_authorized_application.go).
+                return { id: `${str("applicationId").replace(/^\/applications\//, "")}/preAuthorizedApplication/${str("authorizedClientId")}`, state: {} };
             case "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential": {
                 const credentialId = this.guid("credentialId", name);
                 return { id: `${str("applicationId")}/federatedIdentityCredential/${credentialId}`, state: { credentialId } };
@@ -265,6 +282,13 @@ export class ProviderMocks implements pulumi.runtime.Mocks {
                 throw new Error(`mock: no answer for invoke ${args.token}; add one to harness/mocks.ts`);
         }
     }
+}
+
+/** The computed ids an import id carries (`/applications/<object id>`, `/servicePrincipals/<object id>`). */
+function importedIds(type: string, id: string): Props {
+    const objectId = /^\/(?:applications|servicePrincipals)\/([0-9a-fA-F-]{36})$/.exec(id)?.[1]?.toLowerCase();
+    if (objectId && (type === "azuread:index/application:Application" || type === "azuread:index/servicePrincipal:ServicePrincipal")) return { objectId };
+    return {};
 }
 
 /**

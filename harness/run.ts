@@ -26,6 +26,8 @@ export interface HarnessOptions {
     readonly now?: Date;
     /** Replaces mock answers to invokes, by token. @default none */
     readonly invokes?: MockAnswers["invokes"];
+    /** What exists: the outputs a provider's Read returns, by import id (lower-cased). @default none */
+    readonly live?: MockAnswers["live"];
     /** The program to run, given the clock; returns the stack outputs. @default `runStack` (the foundry-entra program) */
     readonly program?: (options: { now: Date }) => Promise<Record<string, unknown>>;
     /** The project name config keys are read under (`<project>:<key>`). @default PROJECT (`foundry-entra`) */
@@ -92,6 +94,7 @@ async function runOnce(options: HarnessOptions): Promise<RunResult> {
         now: options.now ?? DEFAULT_NOW,
         identity: identityOf(options.config, project, options.as),
         ...(options.invokes ? { invokes: options.invokes } : {}),
+        ...(options.live ? { live: options.live } : {}),
     });
     await pulumi.runtime.setMocks(mocks, project, stack, false);
     // setAllConfig replaces all config (and would leak into the next run otherwise).

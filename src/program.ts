@@ -12,6 +12,8 @@ import type { StackConfig } from "./config/types";
 import { FOUNDRY_LOCAL } from "./config/schema";
 import type { AccessRequest, PrincipalRef, Target } from "./lib/grants";
 import { PrincipalResolver } from "./lib/principals";
+import { GATEWAY_PRINCIPAL_KEY, GRANT_PREFIX } from "./lib/names";
+import type { AdoptedGrants } from "./lib/grants";
 import { declareDelivery } from "./delivery";
 import { preflight, type PreflightFacts } from "./preflight";
 
@@ -106,6 +108,8 @@ export function declareStack(config: StackConfig, ctx: DeployContext, facts: Pre
     // From config only: the provider compares owners on every run, so a list that followed the runner would change
     // with each person or pipeline that runs the stack (see GatewaySchema.owners).
     const owners = [...config.gateway.owners];
+    const adopt = config.adopt;
+    const adoptedGrants = adoptedGrantLookup(facts);
     const gateway = new GatewayIdentity("gateway", {
         displayName: config.gateway.displayName,
         owners,
@@ -115,9 +119,12 @@ export function declareStack(config: StackConfig, ctx: DeployContext, facts: Pre
         now: ctx.now,
         protect: config.protect,
         notes: `Managed by foundry-entra (stack ${config.stack}): the identity AI gateways sign in as`,
+        ...(adopt?.gatewayApplication ? {
+            adopt: { applicationObjectId: adopt.gatewayApplication, ...(adopt.gatewayServicePrincipal ? { servicePrincipalObjectId: adopt.gatewayServicePrincipal } : {}) },
+        } : {}),
     });
     const gatewayPrincipal: PrincipalRef = {
-        key: "gateway",
+        key: GATEWAY_PRINCIPAL_KEY,
         label: `gateway ${config.gateway.displayName}`,
         principalId: gateway.servicePrincipalObjectId,
         principalType: "ServicePrincipal",
@@ -125,6 +132,10 @@ export function declareStack(config: StackConfig, ctx: DeployContext, facts: Pre
 
     const accounts = new Map(config.accounts.map((a) => [a.name, new FoundryAccount(a.name, {
         config: a, subscriptionId: ctx.subscriptionId, protect: config.protect,
+        ...(adopt ? { adoptedDeployments: new Map(a.deployments.flatMap((d) => {
+            const id = adopt.deployments.get(`${a.name}/${d.name}`);
+            return id ? [[d.name, id] as const] : [];
+        })) } : {}),
     })]));
     const targets = new Map<string, Target>([...accounts].map(([n, a]) => [n, {
         kind: a.kind, scope: a.id, ...(a.kind === "AIServices" ? { inferenceRole: config.aiServicesInferenceRole } : {}),
@@ -137,10 +148,11 @@ export function declareStack(config: StackConfig, ctx: DeployContext, facts: Pre
         ...config.access.flatMap((e) => e.targets.map((target) => ({ principal: resolver.resolve(e.principal), role: e.role, target }))),
     ];
 
-    new InferenceAccess("access", {
+    new InferenceAccess(GRANT_PREFIX.accounts, {
         requests: requests.filter((r) => r.target !== FOUNDRY_LOCAL),
         accounts: targets,
         subscriptionId: ctx.subscriptionId,
+        adopted: adoptedGrants,
     });
 
     let foundryLocalOutputs: Record<string, unknown> | undefined;
@@ -156,13 +168,26 @@ export function declareStack(config: StackConfig, ctx: DeployContext, facts: Pre
             idSeed: { project: config.project, stack: config.stack },
             gatewayServicePrincipalObjectId: gateway.servicePrincipalObjectId,
             protect: config.protect,
+            ...(adopt?.foundryLocalApplication ? {
+                adopt: {
+                    applicationObjectId: adopt.foundryLocalApplication,
+                    ...(adopt.foundryLocalServicePrincipal ? { servicePrincipalObjectId: adopt.foundryLocalServicePrincipal } : {}),
+                    // Required with foundryLocalApplication (config validation).
+                    scopeId: adopt.foundryLocalScopeId ?? "",
+                    appRoleId: adopt.foundryLocalAppRoleId ?? "",
+                    ...(adopt.foundryLocalIdentifierUri ? { identifierUri: adopt.foundryLocalIdentifierUri } : {}),
+                    azureCliPreAuthorized: adopt.foundryLocalAzureCliPreAuthorized,
+                    ...(adopt.appRoleAssignments.get("gateway") ? { gatewayAppRoleAssignmentId: adopt.appRoleAssignments.get("gateway")! } : {}),
+                },
+            } : {}),
         });
-        const cluster = new ArcCluster("arc-cluster", {
+        const cluster = new ArcCluster(GRANT_PREFIX.foundryLocal, {
             config: fl,
             subscriptionId: ctx.subscriptionId,
             requests: requests.filter((r) => r.target === FOUNDRY_LOCAL),
             tenantId: ctx.tenantId,
             apiClientId: api.clientId,
+            ...(adopt ? { adopt: { grants: adoptedGrants, ...(adopt.foundryLocalExtension ? { extensionId: adopt.foundryLocalExtension } : {}) } } : {}),
         });
         targets.set(FOUNDRY_LOCAL, { kind: "FoundryLocal", scope: cluster.clusterId });
         foundryLocalRole = { appRoleId: api.appRoleId, servicePrincipalObjectId: api.servicePrincipalObjectId };
@@ -180,12 +205,20 @@ export function declareStack(config: StackConfig, ctx: DeployContext, facts: Pre
     }
 
     // The Foundry Local app role only for identities that call Foundry Local: it puts `roles` in their tokens for the API.
-    const identities = config.managedIdentities.map((m) => [m.name, new ManagedIdentityAccess(`mi-${m.name}`, {
+    const identities = config.managedIdentities.map((m) => [m.name, new ManagedIdentityAccess(GRANT_PREFIX.managedIdentity(m.name), {
         config: m, targets, subscriptionId: ctx.subscriptionId,
         ...(foundryLocalRole && m.targets.includes(FOUNDRY_LOCAL) ? { foundryLocal: foundryLocalRole } : {}),
+        ...(adopt ? {
+            adopt: {
+                grants: adoptedGrants,
+                ...(adopt.userAssignedIdentities.get(m.name) ? { identityId: adopt.userAssignedIdentities.get(m.name)!.id } : {}),
+                ...(adopt.appRoleAssignments.get(`mi:${m.name}`) ? { appRoleAssignmentId: adopt.appRoleAssignments.get(`mi:${m.name}`)! } : {}),
+            },
+        } : {}),
     })] as const);
 
     const delivery = declareDelivery(config, gateway, gatewayPrincipal, ctx, facts);
+    adoptedGrants.assertAllTaken();
 
     return {
         tenantId: ctx.tenantId,
@@ -206,6 +239,24 @@ export function declareStack(config: StackConfig, ctx: DeployContext, facts: Pre
         }])),
         ...(delivery ? { delivery } : {}),
     };
+}
+
+/** The adopted role assignments by the declared grant they are (matched before anything was registered). */
+function adoptedGrantLookup(facts: PreflightFacts): AdoptedGrants & { assertAllTaken(): void } {
+    const byResource = facts.adoptedRoleAssignments ?? new Map();
+    const taken = new Set<string>();
+    const lookup = (resource: string) => {
+        const a = byResource.get(resource);
+        if (!a) return undefined;
+        taken.add(resource);
+        return { id: a.id, name: a.name, scope: a.scope };
+    };
+    return Object.assign(lookup, {
+        assertAllTaken() {
+            const left = [...byResource.keys()].filter((k) => !taken.has(k));
+            if (left.length > 0) throw new Error(`internal: adopted role assignments matched to grants the program did not declare: ${left.join(", ")}`);
+        },
+    });
 }
 
 function gatewayOutputs(config: StackConfig, gateway: GatewayIdentity) {
@@ -238,5 +289,13 @@ function gatewayOutputs(config: StackConfig, gateway: GatewayIdentity) {
             },
         } : {}),
         federatedCredentials: config.gateway.federatedCredentials.map((f) => ({ name: f.name, issuer: f.issuer, subject: f.subject })),
+        // Credentials the adopted app had before the stack: never touched by it; `expiry` lists them as not managed here.
+        ...(config.adopt && config.adopt.gatewayCredentials.length > 0 ? {
+            unmanagedCredentials: config.adopt.gatewayCredentials.map((c) => ({
+                type: c.type, keyId: c.keyId.toLowerCase(), endDate: c.endDate,
+                ...(c.displayName !== undefined ? { displayName: c.displayName } : {}),
+                ...(c.thumbprint ? { thumbprint: c.thumbprint.toUpperCase() } : {}),
+            })),
+        } : {}),
     };
 }

@@ -7,6 +7,8 @@ import { principalLabel, principalSlug, type Principal } from "../lib/names";
 import { namespaceReader } from "./issues";
 import { addDays, scheduledStartBefore } from "../lib/rotation";
 import { DEFAULT_AI_SERVICES_INFERENCE, resolveRole, type BuiltInRole } from "./roles";
+import { checkAdoption } from "./adopt";
+import { checkGuardrails } from "./guardrails";
 import { FOUNDRY_LOCAL, StackConfigSchema, type RawStackConfig } from "./schema";
 import type { AccessGrantConfig, ManagedIdentityConfig, StackConfig } from "./types";
 
@@ -46,11 +48,12 @@ export function parseStackConfig(all: Readonly<Record<string, string>>, ctx: Par
     if (problems.length > 0 || !parsed.success) return { ok: false, problems };
 
     const location = all["azure-native:location"];
-    const normalised = normalise(parsed.data, { ...ctx, location }, problems);
+    const subscriptionId = all["azure-native:subscriptionId"];
+    const normalised = normalise(parsed.data, { ...ctx, ...(location ? { location } : {}), ...(subscriptionId ? { subscriptionId } : {}) }, problems);
     return problems.length > 0 ? { ok: false, problems } : { ok: true, config: normalised };
 }
 
-type Ctx = ParseContext & { readonly location?: string };
+type Ctx = ParseContext & { readonly location?: string; readonly subscriptionId?: string };
 
 function normalise(raw: RawStackConfig, ctx: Ctx, problems: string[]): StackConfig {
     const project = ctx.project ?? NAMESPACE;
@@ -178,7 +181,7 @@ function normalise(raw: RawStackConfig, ctx: Ctx, problems: string[]): StackConf
         problem(["gatewayDelivery", "keyVault"], "there is no credential to store: gateway.certificate and gateway.clientSecret are both off");
     }
 
-    return {
+    const config: StackConfig = {
         project,
         stack: ctx.stack,
         protect: raw.protect,
@@ -205,6 +208,11 @@ function normalise(raw: RawStackConfig, ctx: Ctx, problems: string[]): StackConf
                 ...(delivery.kubernetes ? { kubernetes: { ...delivery.kubernetes, secretName: delivery.kubernetes.secretName ?? `${project}-gateway` } } : {}),
             },
         } : {}),
+    };
+    return {
+        ...config,
+        ...(raw.guardrails ? { guardrails: checkGuardrails(raw.guardrails, accounts, problem) } : {}),
+        ...(raw.adopt ? { adopt: checkAdoption(raw.adopt, config, ctx.subscriptionId, problem, keyPath) } : {}),
     };
 }
 

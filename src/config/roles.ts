@@ -41,6 +41,9 @@ export const FORBIDDEN_ROLES: ReadonlyMap<string, string> = new Map([
     ["18d7d88d-d35e-4fb5-a5c3-7773c20a72d9", "User Access Administrator"],
 ]);
 
+/** Reserved target name meaning "the Foundry Local cluster". */
+export const FOUNDRY_LOCAL = "foundry-local";
+
 /** What a role assignment targets: a cloud account of a kind, or the Foundry Local cluster. */
 export type TargetKind = "OpenAI" | "AIServices" | "FoundryLocal";
 

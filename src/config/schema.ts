@@ -4,7 +4,9 @@
  * Every key is documented in the README's configuration reference.
  */
 import { z } from "zod";
-import { checkRoleSpec, GUID_PATTERN } from "./roles";
+import { checkRoleSpec, FOUNDRY_LOCAL, GUID_PATTERN } from "./roles";
+import { AdoptSchema } from "./adopt";
+import { GuardrailsSchema } from "./guardrails";
 
 /** Maximum lifetime Entra allows for a client secret (24 months). */
 export const MAX_SECRET_DAYS = 730;
@@ -130,8 +132,7 @@ export const DeploymentSchema = z.strictObject({
     capacity: intIn(1, 100000, "capacity units").default(10),
 });
 
-/** Reserved target name meaning "the Foundry Local cluster". */
-export const FOUNDRY_LOCAL = "foundry-local";
+export { FOUNDRY_LOCAL };
 
 export const AccountSchema = z.strictObject({
     name: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, {
@@ -268,6 +269,10 @@ export const StackConfigSchema = z.strictObject({
      * listkeys); "Cognitive Services Data Contributor (Preview)" serves non-OpenAI models without listkeys.
      */
     aiServicesInferenceRole: role().optional(),
+    /** What already exists and which declared object it is: imported, never created twice (src/config/adopt.ts). */
+    adopt: AdoptSchema.optional(),
+    /** Keep accounts keyless outside the pipeline too: a Deny policy on key access, audit logs (src/config/guardrails.ts). */
+    guardrails: GuardrailsSchema.optional(),
 });
 
 export type RawStackConfig = z.output<typeof StackConfigSchema>;

@@ -3,6 +3,8 @@
  * every cross-reference has been checked, so components trust these values.
  */
 import type { Principal, PrincipalType } from "../lib/names";
+import type { AdoptionConfig } from "./adopt";
+import type { GuardrailsConfig } from "./guardrails";
 import type { BuiltInRole, TargetKind } from "./roles";
 
 export interface RotationConfig {
@@ -123,6 +125,10 @@ export interface StackConfig {
     readonly managedIdentities: readonly ManagedIdentityConfig[];
     readonly foundryLocal?: FoundryLocalConfig;
     readonly gatewayDelivery?: { readonly keyVault?: KeyVaultDeliveryConfig; readonly kubernetes?: KubernetesDeliveryConfig };
+    /** Existing objects the stack takes over (`foundry-entra:adopt`). */
+    readonly adopt?: AdoptionConfig;
+    /** `foundry-entra:guardrails`. */
+    readonly guardrails?: GuardrailsConfig;
 }
 
 /** The kind of a target name: an account's kind, or FoundryLocal for "foundry-local". */

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as authorization from "@pulumi/azure-native/authorization";
 import { resolveRole, type BuiltInRole, type TargetKind } from "../config/roles";
-import type { PrincipalType } from "./names";
-import { assignRole } from "./rbac";
+import { grantResourceName, type PrincipalType } from "./names";
+import { assignRole, type AdoptedAssignment } from "./rbac";
 
 /** A principal whose object id is known or looked up. */
 export interface PrincipalRef {
@@ -31,19 +31,23 @@ export interface Target {
     readonly inferenceRole?: BuiltInRole;
 }
 
-/** Declares one role assignment per request, named `<prefix>-<principal>-<target>-<role>`. */
+/** The existing role assignment a declared grant takes over, by the grant's logical name (`foundry-entra:adopt`). */
+export type AdoptedGrants = (resourceName: string) => AdoptedAssignment | undefined;
+
+/** Declares one role assignment per request, named `<prefix>-<principal>-<target>-<role>`; adopted ones are imported. */
 export function declareGrants(prefix: string, requests: readonly AccessRequest[], targets: ReadonlyMap<string, Target>,
-    subscriptionId: string, parent: pulumi.Resource): authorization.RoleAssignment[] {
+    subscriptionId: string, parent: pulumi.Resource, adopted: AdoptedGrants = () => undefined): authorization.RoleAssignment[] {
     return requests.map((r) => {
         const target = targets.get(r.target);
         if (!target) throw new Error(`internal: no scope for target "${r.target}" (config validation should have caught this)`);
         const role = resolveRole(r.role, target.kind, target.inferenceRole);
-        return assignRole(`${prefix}-${r.principal.key}-${r.target}-${role.slug}`, {
+        const name = grantResourceName(prefix, r.principal.key, r.target, role.slug);
+        return assignRole(name, {
             principalId: r.principal.principalId,
             principalType: r.principal.principalType,
             role,
             scope: target.scope,
             description: `foundry-entra: ${role.name} for ${r.principal.label}`,
-        }, subscriptionId, { parent });
+        }, subscriptionId, { parent }, adopted(name));
     });
 }

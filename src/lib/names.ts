@@ -37,3 +37,29 @@ export function principalLabel(p: Principal): string {
             return `${p.principalType} ${p.id}`;
     }
 }
+
+/**
+ * The logical names of the role assignments the program declares, shared by the components that declare them and by
+ * adoption (`foundry-entra:adopt`), which must know which declared grant an existing assignment is before anything
+ * is registered. The names are URNs: changing one re-creates the grant.
+ */
+export const GRANT_PREFIX = {
+    /** Grants on cloud accounts (the InferenceAccess component). */
+    accounts: "access",
+    /** Grants at the Foundry Local cluster (the ArcCluster component). */
+    foundryLocal: "arc-cluster",
+    /** Grants of a managed identity (its ManagedIdentityAccess component). */
+    managedIdentity: (name: string): string => `mi-${name}`,
+} as const;
+
+/** The principal key of the gateway's service principal in grant names. */
+export const GATEWAY_PRINCIPAL_KEY = "gateway";
+/** The principal key of a managed identity in its own grants' names. */
+export const IDENTITY_PRINCIPAL_KEY = "identity";
+
+/** `<prefix>-<principal>-<target>-<role slug>`: one role assignment's logical name. */
+export const grantResourceName = (prefix: string, principalKey: string, target: string, roleSlug: string): string =>
+    `${prefix}-${principalKey}-${target}-${roleSlug}`;
+
+/** The Foundry Local cluster's own Arc identity's grant (it checks callers' role assignments). */
+export const arcIdentityGrantName = (roleSlug: string): string => `${GRANT_PREFIX.foundryLocal}-arc-identity-${roleSlug}`;

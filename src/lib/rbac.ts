@@ -17,19 +17,32 @@ export interface RoleGrant {
     readonly description: string;
 }
 
+/** An existing role assignment the declared one takes over (`foundry-entra:adopt.roleAssignments`). */
+export interface AdoptedAssignment {
+    /** Its full ARM id: what it is imported by. */
+    readonly id: string;
+    /** Its existing name (a GUID): kept, because Azure refuses a second assignment of the grant under another name. */
+    readonly name: string;
+    /** Its scope as Azure has it: sent as is, because azure-native compares the scope as a string and replaces on a change. */
+    readonly scope: string;
+}
+
 /**
  * Declares a role assignment whose name (a GUID Azure keys on) is derived from scope, principal and role,
- * like Bicep's guid(): the same grant always has the same name, on every run and machine.
+ * like Bicep's guid(): the same grant always has the same name, on every run and machine. An adopted one keeps the
+ * name and scope it has, is imported, and is never deleted by the stack (`retainOnDelete`).
  */
-export function assignRole(name: string, grant: RoleGrant, subscriptionId: string, opts: pulumi.CustomResourceOptions): authorization.RoleAssignment {
+export function assignRole(name: string, grant: RoleGrant, subscriptionId: string, opts: pulumi.CustomResourceOptions,
+    adopted?: AdoptedAssignment): authorization.RoleAssignment {
     return new authorization.RoleAssignment(name, {
         principalId: grant.principalId,
         principalType: grant.principalType,
         roleDefinitionId: roleDefinitionId(subscriptionId, grant.role.guid),
-        scope: grant.scope,
-        roleAssignmentName: roleAssignmentName(grant.scope, grant.principalId, grant.role.guid),
+        // The adopted scope as Azure has it, still waiting for the account or cluster it is on.
+        scope: adopted ? pulumi.output(grant.scope).apply(() => adopted.scope) : grant.scope,
+        roleAssignmentName: adopted ? adopted.name : roleAssignmentName(grant.scope, grant.principalId, grant.role.guid),
         description: grant.description,
-    }, opts);
+    }, adopted ? { ...opts, import: adopted.id, retainOnDelete: true } : opts);
 }
 
 /**
