@@ -8,3 +8,4 @@ export * from "./inferenceAccess";
 export * from "./keyVaultDelivery";
 export * from "./kubernetesDelivery";
 export * from "./managedIdentityAccess";
+export * from "./keylessGuardrails";

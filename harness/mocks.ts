@@ -180,6 +180,10 @@ export class ProviderMocks implements pulumi.runtime.Mocks {
                 } };
             case "azure-native:kubernetesconfiguration:Extension":
                 return { id: this.arm(str("resourceGroupName"), "Microsoft.Kubernetes/connectedClusters", `${str("clusterName")}/providers/Microsoft.KubernetesConfiguration/extensions/${str("extensionName")}`), state: {} };
+            case "azure-native:authorization:PolicyAssignment":
+                return { id: `${str("scope")}/providers/Microsoft.Authorization/policyAssignments/${str("policyAssignmentName")}`, state: { name: p.policyAssignmentName } };
+            case "azure-native:monitor:DiagnosticSetting":
+                return { id: `${str("resourceUri")}/providers/Microsoft.Insights/diagnosticSettings/${str("name")}`, state: {} };
             case "azure-native:authorization:RoleDefinition":
                 return { id: `${str("scope")}/providers/Microsoft.Authorization/roleDefinitions/${str("roleDefinitionId")}`, state: { name: p.roleDefinitionId } };
             case "azure-native:storage:StorageAccount":

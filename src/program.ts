@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as azuread from "@pulumi/azuread";
-import { ArcCluster, FoundryAccount, FoundryLocalApi, GatewayIdentity, InferenceAccess, ManagedIdentityAccess } from "../components";
+import { ArcCluster, FoundryAccount, FoundryLocalApi, GatewayIdentity, InferenceAccess, KeylessGuardrails, ManagedIdentityAccess } from "../components";
 import { ConfigError, NAMESPACE, parseStackConfig } from "./config/parse";
 import type { StackConfig } from "./config/types";
 import { FOUNDRY_LOCAL } from "./config/schema";
@@ -218,6 +218,14 @@ export function declareStack(config: StackConfig, ctx: DeployContext, facts: Pre
     })] as const);
 
     const delivery = declareDelivery(config, gateway, gatewayPrincipal, ctx, facts);
+    if (config.guardrails && config.accounts.length > 0) {
+        new KeylessGuardrails("guardrails", {
+            accounts: config.accounts.map((a) => ({ name: a.name, resourceGroupName: a.resourceGroupName, id: accounts.get(a.name)!.id })),
+            config: config.guardrails,
+            subscriptionId: ctx.subscriptionId,
+            idSeed: { project: config.project, stack: config.stack },
+        });
+    }
     adoptedGrants.assertAllTaken();
 
     return {

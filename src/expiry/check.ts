@@ -21,7 +21,7 @@ export class ExpiryInputError extends CliError {}
 
 export type CredentialKind = "clientSecret" | "certificate";
 
-export type ExpiryStatus = "ok" | "expiring" | "expired" | "retiring";
+export type ExpiryStatus = "ok" | "expiring" | "expired" | "retiring" | "unmanaged";
 
 export interface CredentialExpiry {
     readonly kind: CredentialKind;
@@ -42,6 +42,8 @@ export interface CredentialExpiry {
     readonly nextRotationOn?: Date;
     /** What to do, for a failing credential. */
     readonly fix?: string;
+    /** A credential of an adopted app the stack did not create (`gateway.unmanagedCredentials`): listed, never failing. */
+    readonly displayName?: string;
 }
 
 export interface ExpiryReport {
@@ -84,8 +86,35 @@ export function checkExpiry(outputs: Record<string, unknown>, options: CheckOpti
                 `the previous ${LABEL[kind]}, kept for the grace period after its successor; expected during rotation`);
         }
     }
+    // Credentials the adopted app had before the stack: not managed here, so never a failure; listed so they can be
+    // retired once the gateway uses the stack's own credential.
+    const unmanaged = unmanagedCredentials(gateway.unmanagedCredentials, now);
+    credentials.push(...unmanaged);
+    for (const c of unmanaged) {
+        if (c.daysLeft < withinDays) {
+            notes.push(`${c.path} (${LABEL[c.kind]}${c.displayName ? ` "${c.displayName}"` : ""}) is not managed here and ${c.daysLeft <= 0 ? "expired" : "expires"} on ${day(c.expiresOn)}: ` +
+                "make sure the gateway uses the stack's credential, then delete it in the portal (App registrations > Certificates & secrets)");
+        }
+    }
     if (credentials.length === 0) notes.push("the gateway has neither a client secret nor a certificate: nothing expires");
     return { now, withinDays, credentials, failing: credentials.filter((c) => c.status === "expiring" || c.status === "expired"), notes };
+}
+
+function unmanagedCredentials(raw: unknown, now: Date): CredentialExpiry[] {
+    if (raw === undefined) return [];
+    if (!Array.isArray(raw)) throw new ExpiryInputError("gateway.unmanagedCredentials is not a list");
+    return raw.map((c, i): CredentialExpiry => {
+        const path = `gateway.unmanagedCredentials[${i}]`;
+        if (!isObject(c)) throw new ExpiryInputError(`${path} is not an object`);
+        const kind: CredentialKind = c.type === "certificate" ? "certificate" : "clientSecret";
+        const expiresOn = date(c.endDate, `${path}.endDate`);
+        return {
+            kind, path, slot: "not managed here", generation: null, current: false, expiresOn,
+            daysLeft: (expiresOn.getTime() - now.getTime()) / DAY_MS, status: "unmanaged",
+            ...(typeof c.thumbprint === "string" ? { thumbprint: c.thumbprint } : {}),
+            ...(typeof c.displayName === "string" ? { displayName: c.displayName } : {}),
+        };
+    });
 }
 
 /** A slot as found in the outputs: the contract's slot keys, values not yet checked. */

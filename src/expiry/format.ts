@@ -1,7 +1,7 @@
 /** Renders an expiry report as text lines for a pipeline log, or as JSON. */
 import { day, type CredentialExpiry, type ExpiryReport } from "./check";
 
-const TAG: Record<CredentialExpiry["status"], string> = { ok: "ok      ", expiring: "EXPIRING", expired: "EXPIRED ", retiring: "retiring" };
+const TAG: Record<CredentialExpiry["status"], string> = { ok: "ok      ", expiring: "EXPIRING", expired: "EXPIRED ", retiring: "retiring", unmanaged: "external" };
 
 function left(c: CredentialExpiry): string {
     const days = Math.floor(Math.abs(c.daysLeft));
@@ -10,7 +10,8 @@ function left(c: CredentialExpiry): string {
 }
 
 function line(c: CredentialExpiry): string {
-    const which = c.slot === "single" ? "" : ` slot ${c.slot} (generation ${c.generation ?? "-"})`;
+    const which = c.status === "unmanaged" ? `, not managed here (${c.kind === "certificate" ? "certificate" : "client secret"}${c.displayName ? ` "${c.displayName}"` : ""})`
+        : c.slot === "single" ? "" : ` slot ${c.slot} (generation ${c.generation ?? "-"})`;
     const name = `${c.path}${which}${c.current ? ", current" : ""}${c.thumbprint ? `, thumbprint ${c.thumbprint}` : ""}`;
     const verb = c.daysLeft <= 0 ? "expired" : "expires";
     const rotation = c.nextRotationOn ? `; next rotation ${day(c.nextRotationOn)}` : "";

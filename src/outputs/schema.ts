@@ -61,6 +61,15 @@ export const ClientSecretSchema = z.object({
 
 const FederatedCredentialSchema = z.object({ name: nonEmpty, issuer: https, subject: nonEmpty });
 
+/** One of `gateway.unmanagedCredentials`. */
+export const UnmanagedCredentialOutputSchema = z.object({
+    type: z.enum(["certificate", "clientSecret"], { message: "is not certificate or clientSecret" }),
+    keyId: z.string(),
+    displayName: z.string().optional(),
+    endDate: nonEmpty,
+    thumbprint: z.string().optional(),
+});
+
 /** `gateway`. */
 export const GatewaySchema = z.object({
     displayName: nonEmpty.optional(),
@@ -70,6 +79,8 @@ export const GatewaySchema = z.object({
     certificate: CertificateSchema.optional(),
     clientSecret: ClientSecretSchema.optional(),
     federatedCredentials: z.array(FederatedCredentialSchema).default([]),
+    /** Credentials an adopted app registration had before the stack (`foundry-entra:adopt.gatewayCredentials`): not managed here. */
+    unmanagedCredentials: z.array(UnmanagedCredentialOutputSchema).optional(),
 });
 
 /** One of `accounts.<name>.deployments`. */

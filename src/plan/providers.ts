@@ -80,6 +80,9 @@ export const TYPE_MODELS: Readonly<Record<string, TypeModel>> = {
     "azure-native:authorization:RoleDefinition": arm(["scope", "roleDefinitionId"], "path parameters"),
     "azure-native:managedidentity:UserAssignedIdentity": arm(["resourceGroupName", "resourceName", "location"], "path parameters; location x-ms-mutability create/read"),
     "azure-native:kubernetesconfiguration:Extension": arm(["resourceGroupName", "clusterRp", "clusterResourceName", "clusterName", "extensionName"], "path parameters"),
+    // Guardrails: no entry in forceNewMap for either; only the path parameters replace.
+    "azure-native:authorization:PolicyAssignment": arm(["scope", "policyAssignmentName"], "path parameters"),
+    "azure-native:monitor:DiagnosticSetting": arm(["resourceUri", "name"], "path parameters"),
     "azure-native:keyvault:Vault": arm(["resourceGroupName", "vaultName", "location"], "path parameters; location x-ms-mutability create/read"),
     "azure-native:keyvault:Key": arm(["resourceGroupName", "vaultName", "keyName"], "path parameters"),
     "azure-native:keyvault:Secret": arm(["resourceGroupName", "vaultName", "secretName"], "path parameters"),
