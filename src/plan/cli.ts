@@ -13,14 +13,14 @@ import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import * as pulumi from "@pulumi/pulumi";
 import { YAMLError } from "yaml";
-import { loadStackConfigFile, ProgramFailed, runProgram } from "../../harness/run";
+import { loadStackConfigFile, ProgramFailed, runProgram, type HarnessOptions } from "../../harness/run";
 import { NAMESPACE, parseStackConfig } from "../config/parse";
 import type { StackConfig } from "../config/types";
 import { CliError, messageOf, parseIsoDate, runCli, type CommandIo, type Failure } from "../lib/cli";
 import { clockFromEnv } from "../program";
 import { buildModel } from "../render/model";
 import { findDangers, type Danger, type JudgedChange } from "./dangers";
-import { planChanges, type Change } from "./engine";
+import { planChanges, type Change, type LiveObject } from "./engine";
 import { readPreview } from "./preview";
 import { readPriorState, StateFormatError, type PriorState } from "./state";
 
@@ -126,7 +126,7 @@ function withStateIdentity(config: Record<string, string>, prior: PriorState): R
 }
 
 export interface PlanReport {
-    readonly changes: readonly { urn: string; type: string; name: string; op: string; reasons: readonly string[] }[];
+    readonly changes: readonly { urn: string; type: string; name: string; op: string; reasons: readonly string[]; importFails?: string }[];
     readonly dangers: readonly Danger[];
 }
 
@@ -136,17 +136,37 @@ function judged(changes: readonly Change[]): JudgedChange[] {
         ...(c.deleteBeforeReplace !== undefined ? { deleteBeforeReplace: c.deleteBeforeReplace } : {}),
         ...(c.prior ? { prior: c.prior } : {}),
         ...(c.next ? { nextInputs: c.next.inputs } : {}),
+        ...(c.importFails ? { importFails: c.importFails } : {}),
+        ...(c.removes ? { removes: c.removes } : {}),
     }));
 }
 
+/** What a plan of a stack is given besides its config and previous state. */
+export interface PlanStackOptions {
+    readonly config: Record<string, string>;
+    readonly stack: string;
+    readonly prior: PriorState;
+    readonly now: Date;
+    /** The deployer's object id. @default the first configured owner */
+    readonly as?: string;
+    /** What exists, as the providers read it: imports are judged against it, and imported objects answer with it. */
+    readonly live?: readonly LiveObject[];
+    /** Answers to lookups (by invoke token) the offline providers give instead of their mock ones. */
+    readonly invokes?: HarnessOptions["invokes"];
+}
+
 /** Plans a stack config against a previous state: the changes and the dangers. */
-export async function planStack(options: { config: Record<string, string>; stack: string; prior: PriorState; now: Date; as?: string }): Promise<PlanReport> {
+export async function planStack(options: PlanStackOptions): Promise<PlanReport> {
     const config = withStateIdentity(options.config, options.prior);
     const stackConfig = parsed(config, options.stack);
-    const run = await runProgram({ config, stack: options.stack, now: options.now, ...(options.as ? { as: options.as } : {}) });
-    const changes = planChanges(options.prior, buildModel(run, options.now), { now: options.now });
+    const live = options.live ? new Map(options.live.map((l) => [l.id.toLowerCase(), l.outputs])) : undefined;
+    const run = await runProgram({
+        config, stack: options.stack, now: options.now, ...(options.as ? { as: options.as } : {}),
+        ...(live ? { live } : {}), ...(options.invokes ? { invokes: options.invokes } : {}),
+    });
+    const changes = planChanges(options.prior, buildModel(run, options.now), { now: options.now, ...(options.live ? { live: options.live } : {}) });
     const dangers = findDangers(judged(changes), { now: options.now, graceDays: graceOf(stackConfig), priorOutputs: options.prior.outputs });
-    return { changes: changes.map((c) => ({ urn: c.urn, type: c.type, name: c.name, op: c.op, reasons: c.reasons })), dangers };
+    return { changes: changes.map((c) => ({ urn: c.urn, type: c.type, name: c.name, op: c.op, reasons: c.reasons, ...(c.importFails ? { importFails: c.importFails } : {}) })), dangers };
 }
 
 const ORDER = ["create", "import", "update", "replace", "delete", "same"];
@@ -158,7 +178,9 @@ export function formatText(report: PlanReport, heading: string): string {
     if (shown.length > 0) lines.push("", "Changes:");
     for (const op of ORDER.slice(0, -1)) {
         for (const c of shown.filter((x) => x.op === op)) {
-            lines.push(`  ${op.padEnd(7)} ${c.name} (${c.type.slice(c.type.lastIndexOf(":") + 1)})${c.reasons.length ? `: ${c.reasons.join(", ")}` : ""}`);
+            // An import's reasons are what the update right after it changes on the live object.
+            const why = c.reasons.length === 0 ? "" : op === "import" && !c.importFails ? `, then updated: ${c.reasons.join(", ")}` : `: ${c.reasons.join(", ")}`;
+            lines.push(`  ${op.padEnd(7)} ${c.name} (${c.type.slice(c.type.lastIndexOf(":") + 1)})${why}`);
         }
     }
     if (report.dangers.length > 0) {

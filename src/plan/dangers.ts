@@ -22,6 +22,10 @@ export interface JudgedChange {
     readonly prior?: StateResource;
     /** The inputs the next run declares (absent for a delete). */
     readonly nextInputs?: Record<string, unknown>;
+    /** Why an import fails or is refused (engine.ts). */
+    readonly importFails?: string;
+    /** Live settings an import's update would remove. */
+    readonly removes?: readonly string[];
 }
 
 export interface DangerContext {
@@ -175,8 +179,40 @@ function ownershipDangers(changes: readonly JudgedChange[]): Danger[] {
     return dangers;
 }
 
+/**
+ * Taking over what exists: an import that fails or would replace the object, an import whose update removes live
+ * settings (azure-native PUTs only the declared inputs: network rules, identity or tags would go).
+ */
+function importDangers(changes: readonly JudgedChange[]): Danger[] {
+    const dangers: Danger[] = [];
+    for (const c of changes) {
+        if (c.op !== "import") continue;
+        if (c.importFails) dangers.push({ urn: c.urn, why: `the import of ${c.name} fails: ${c.importFails}; pulumi up stops there, after the steps before it ran` });
+        if (c.removes && c.removes.length > 0) {
+            dangers.push({ urn: c.urn, why: `${c.name} is imported and then updated without ${c.removes.join(", ")}: the update sends only what the program declares, ` +
+                "so these live settings would be removed (keep them with ignoreChanges, src/lib/unmanaged.ts)" });
+        }
+    }
+    return dangers;
+}
+
+const localAuth = (inputs: Record<string, unknown> | undefined): boolean | undefined => {
+    const v = (inputs?.properties as Record<string, unknown> | undefined)?.disableLocalAuth;
+    return typeof v === "boolean" ? v : undefined;
+};
+
+/** Key access turned off on an account that has it on: every caller still using a key is cut off. */
+function keyAccessDangers(changes: readonly JudgedChange[]): Danger[] {
+    return changes.filter((c) => c.type === ACCOUNT && (c.op === "update" || c.op === "import") && c.prior && localAuth(c.prior.inputs) !== true && localAuth(c.nextInputs) === true)
+        .map((c) => ({
+            urn: c.urn,
+            why: `key access is turned off on ${c.name}: every client that still calls it with an api-key (keys from the portal's Keys and Endpoint, ` +
+                "connection strings, Foundry project connections using keys, Azure OpenAI Studio) gets 401 from then on; move them to Entra ID tokens first (docs/adoption.md)",
+        }));
+}
+
 /** Every danger in a set of changes. */
 export function findDangers(changes: readonly JudgedChange[], ctx: DangerContext): Danger[] {
     const gateway = gatewayPrincipals(changes, ctx.priorOutputs);
-    return [...credentialDangers(changes, ctx), ...assignmentDangers(changes, gateway), ...ownershipDangers(changes)];
+    return [...credentialDangers(changes, ctx), ...assignmentDangers(changes, gateway), ...ownershipDangers(changes), ...importDangers(changes), ...keyAccessDangers(changes)];
 }

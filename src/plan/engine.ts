@@ -24,11 +24,34 @@ export interface Change {
     readonly prior?: StateResource;
     /** The resource as the next run declares it (absent for a delete). */
     readonly next?: RenderResource;
+    /**
+     * An import that fails or is refused: the object does not exist, or the program's inputs would replace it (Pulumi
+     * refuses to replace a resource that still declares `import`).
+     */
+    readonly importFails?: string;
+    /** Live settings an import's update would remove from the object (azure-native PUTs only what is declared). */
+    readonly removes?: readonly string[];
+}
+
+/** What a provider's Read returns for an object that exists: what an `import` starts from. */
+export interface LiveObject {
+    readonly type: string;
+    /** The id it is imported by. */
+    readonly id: string;
+    /** The inputs the Read derives from the live object (azure-native: ResponseToSdkInputs; the bridge: from its state). */
+    readonly inputs: Record<string, unknown>;
+    /** What the provider stores for it. */
+    readonly outputs: Record<string, unknown>;
 }
 
 export interface PlanOptions {
     /** The clock of the next run. */
     readonly now: Date;
+    /**
+     * The objects that exist, as the providers would read them: imports are judged against them (the update that
+     * follows an import, a replacement that refuses it, an object that is not there). @default unknown: imports unjudged
+     */
+    readonly live?: readonly LiveObject[];
 }
 
 /** A value that stands for a lookup's or a provider's answer, which a real export holds in its real form. */
@@ -66,6 +89,29 @@ function applyIgnoreChanges(inputs: Record<string, unknown>, old: Record<string,
     return out;
 }
 
+/** The dotted paths, up to `depth` levels, where two plain values differ (for the reasons of an import's update). */
+function differingPaths(a: unknown, b: unknown, path: string, depth: number): string[] {
+    const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+    if (depth > 0 && isObj(a) && isObj(b)) {
+        return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()
+            .flatMap((k) => differingPaths(a[k], b[k], `${path}.${k}`, depth - 1));
+    }
+    return JSON.stringify(a) === JSON.stringify(b) ? [] : [path];
+}
+
+/** Paths present in the live inputs and absent from the new ones, up to two levels (`properties.networkAcls`). */
+function removedPaths(live: Record<string, unknown>, news: Record<string, unknown>): string[] {
+    const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+    const out: string[] = [];
+    for (const [k, v] of Object.entries(live)) {
+        if (v === null || v === undefined) continue;
+        const n = news[k];
+        if (n === undefined || n === null) out.push(k);
+        else if (isObj(v) && isObj(n)) for (const [k2, v2] of Object.entries(v)) if (v2 !== null && v2 !== undefined && (n[k2] === undefined || n[k2] === null)) out.push(`${k}.${k2}`);
+    }
+    return out.sort();
+}
+
 /** terraform-provider-tls replaces a certificate once `validity_end_time - early_renewal_hours` has passed. */
 function dueForRenewal(old: StateResource, now: Date): boolean {
     if (old.type !== "tls:index/selfSignedCert:SelfSignedCert") return false;
@@ -81,6 +127,7 @@ export function planChanges(prior: PriorState, next: RenderModel, options: PlanO
     const decided = new Map<string, Change>();
     const matched = new Set<string>();
     const exportMode = prior.kind === "export";
+    const liveById = options.live ? new Map(options.live.map((l) => [l.id.toLowerCase(), l])) : undefined;
 
     const decide = (r: RenderResource, visiting: Set<string>): Change => {
         const known = decided.get(r.urn);
@@ -94,13 +141,43 @@ export function planChanges(prior: PriorState, next: RenderModel, options: PlanO
         const old = priorByUrn.get(r.urn) ?? (r.options.aliases ?? []).map((a) => priorByUrn.get(a)).find((x) => x !== undefined);
         let change: Change;
         if (!old) {
-            change = { urn: r.urn, type: r.type, name: r.name, op: r.options.import ? "import" : "create", reasons: [], next: r };
+            change = r.options.import ? importChange(r, r.options.import) : { urn: r.urn, type: r.type, name: r.name, op: "create", reasons: [], next: r };
         } else {
             matched.add(old.urn);
             change = r.custom ? diffResource(r, old) : { urn: r.urn, type: r.type, name: r.name, op: "same", reasons: [], prior: old, next: r };
         }
         decided.set(r.urn, change);
         return change;
+    };
+
+    /**
+     * An import (pulumi/pulumi v3.248.0 step_generator.go): the engine reads the object, then diffs the program's inputs
+     * against what the Read returned, with ignoreChanges taking the live values: no diff is a plain import, a diff is an
+     * update right after it, and a replacement is refused ("previously-imported resources that still specify an ID may
+     * not be replaced"), as is an import of an object that does not exist ("resource '<id>' does not exist").
+     */
+    const importChange = (r: RenderResource, importId: string): Change => {
+        const base = { urn: r.urn, type: r.type, name: r.name, op: "import" as const, next: r };
+        if (!liveById) return { ...base, reasons: [] };
+        const live = liveById.get(importId.toLowerCase());
+        if (!live) return { ...base, reasons: ["does not exist"], importFails: `${importId} does not exist: the import step fails` };
+        const model = modelOf(r.type);
+        const prior: StateResource = {
+            urn: r.urn, type: r.type, custom: true, id: live.id, inputs: live.inputs, outputs: live.outputs, protect: false, retainOnDelete: false, propertyDependencies: {},
+        };
+        const news = applyIgnoreChanges(r.inputs, live.inputs, r.options.ignoreChanges);
+        const against = model.diffAgainst === "state" ? live.outputs : live.inputs;
+        const changes = diffInputs(r.type, news, against);
+        const reasons = changes.flatMap((c) => differingPaths(news[c.key], against[c.key], c.key, 2));
+        // azure-native counts an input the program does not send as a change, and its update PUTs only what is declared.
+        const removes = model.provider === "azure-native" ? removedPaths(live.inputs, news) : [];
+        const replaces = changes.filter((c) => c.replaces).map((c) => c.key);
+        return {
+            ...base, prior,
+            reasons: [...reasons, ...removes.filter((p) => !reasons.includes(p)).map((p) => `${p} (removed)`)],
+            ...(removes.length > 0 ? { removes } : {}),
+            ...(replaces.length > 0 ? { importFails: `the declared ${replaces.join(", ")} differ${replaces.length === 1 ? "s" : ""} from the live object's, which would replace it: Pulumi refuses to replace a resource that declares import` } : {}),
+        };
     };
 
     const diffResource = (r: RenderResource, old: StateResource): Change => {
