@@ -77,13 +77,15 @@ function readJson(io: PlanIo, file: string, flag: string): unknown {
     }
 }
 
-function stackFile(io: PlanIo, opts: Options): string | undefined {
+/** The stack file `--stack NAME` (in the project directory) or `--config FILE` (from the working directory) names. */
+export function stackFile(io: Pick<PlanIo, "cwd" | "projectDir">, opts: { stack?: string; config?: string }): string | undefined {
     if (opts.config !== undefined) return resolve(io.cwd, opts.config);
     if (opts.stack !== undefined) return join(io.projectDir, `Pulumi.${opts.stack}.yaml`);
     return undefined;
 }
 
-function readStack(file: string): { stack: string; config: Record<string, string> } {
+/** Reads a stack file; its problems as one-line CliErrors. */
+export function readStack(file: string): { stack: string; config: Record<string, string> } {
     try {
         return loadStackConfigFile(file);
     } catch (err) {

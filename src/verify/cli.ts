@@ -23,7 +23,8 @@ const number = (min: number) => (v: string) => {
     if (!Number.isFinite(n) || n < min) throw new InvalidArgumentError(`expected a number ≥ ${min}`);
     return n;
 };
-const httpsUrl = (v: string) => {
+/** Commander parser for an https:// URL option (trailing slashes dropped). */
+export const httpsUrl = (v: string) => {
     try {
         if (new URL(v).protocol === "https:") return v.replace(/\/+$/, "");
     } catch { /* reported below */ }

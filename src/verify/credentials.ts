@@ -25,13 +25,14 @@ export function configuredCredentials(outputs: StackOutputs): CredentialKind[] {
     return CREDENTIAL_KINDS.filter((k) => (k === "certificate" ? outputs.gateway.certificate : outputs.gateway.clientSecret));
 }
 
+/** @azure/identity options for an authority host: instance discovery only knows Microsoft's clouds, any other host is trusted as given. */
+export function authorityOptions(authorityHost: string): { authorityHost: string; disableInstanceDiscovery: boolean } {
+    return { authorityHost, disableInstanceDiscovery: !KNOWN_AUTHORITY_HOSTS.includes(new URL(authorityHost).hostname) };
+}
+
 /** The @azure/identity credential for one of the gateway's credentials, against the given authority host. */
 export function createCredential(kind: CredentialKind, outputs: StackOutputs, authorityHost: string): TokenCredential {
-    const options = {
-        authorityHost,
-        // Instance discovery only knows Microsoft's clouds; any other authority host is trusted as given.
-        disableInstanceDiscovery: !KNOWN_AUTHORITY_HOSTS.includes(new URL(authorityHost).hostname),
-    };
+    const options = authorityOptions(authorityHost);
     const { tenantId } = outputs;
     const { clientId, certificate, clientSecret } = outputs.gateway;
     if (kind === "certificate") {

@@ -13,7 +13,7 @@ export interface CliResult {
     readonly stderr: string;
 }
 
-export function runCli(tool: "verify" | "token-doctor", args: readonly string[], options: { caFile?: string; stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function runCli(tool: "verify" | "token-doctor" | "adopt", args: readonly string[], options: { caFile?: string; stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
     return new Promise((resolve, reject) => {
         const env: NodeJS.ProcessEnv = { ...process.env, NO_PROXY: "127.0.0.1,localhost", NO_COLOR: "1", ...options.env };
         if (options.caFile) env.NODE_EXTRA_CA_CERTS = options.caFile;
