@@ -17,7 +17,8 @@ export interface ManagedIdentityAccessArgs {
     readonly foundryLocal?: { readonly appRoleId: string; readonly servicePrincipalObjectId: pulumi.Input<string> };
     /** What exists already: the identity (ARM id), its app-role assignment (id), its role assignments. @default nothing */
     readonly adopt?: {
-        readonly identityId?: string;
+        /** The existing identity: its ARM id and its principal (object) id, which never changes for an identity. */
+        readonly identity?: { readonly id: string; readonly principalId: string };
         readonly appRoleAssignmentId?: string;
         readonly grants?: AdoptedGrants;
     };
@@ -40,8 +41,10 @@ export class ManagedIdentityAccess extends pulumi.ComponentResource {
                 resourceName: m.name,
                 resourceGroupName: m.create.resourceGroupName,
                 location: m.create.location,
-            }, { parent: this, ...(args.adopt?.identityId ? { import: args.adopt.identityId, retainOnDelete: true, ignoreChanges: [...UNMANAGED_IDENTITY_INPUTS] } : {}) });
-            this.principalId = identity.principalId;
+            }, { parent: this, ...(args.adopt?.identity ? { import: args.adopt.identity.id, retainOnDelete: true, ignoreChanges: [...UNMANAGED_IDENTITY_INPUTS] } : {}) });
+            const adoptedPrincipal = args.adopt?.identity?.principalId;
+            // An adopted identity's principal id is known (it is what its adopted grants were matched by); still after the import.
+            this.principalId = adoptedPrincipal ? identity.principalId.apply(() => adoptedPrincipal) : identity.principalId;
             this.clientId = identity.clientId;
         } else {
             this.principalId = pulumi.output(m.principalId ?? "");

@@ -211,7 +211,7 @@ export function declareStack(config: StackConfig, ctx: DeployContext, facts: Pre
         ...(adopt ? {
             adopt: {
                 grants: adoptedGrants,
-                ...(adopt.userAssignedIdentities.get(m.name) ? { identityId: adopt.userAssignedIdentities.get(m.name)!.id } : {}),
+                ...(adopt.userAssignedIdentities.get(m.name) ? { identity: adopt.userAssignedIdentities.get(m.name)! } : {}),
                 ...(adopt.appRoleAssignments.get(`mi:${m.name}`) ? { appRoleAssignmentId: adopt.appRoleAssignments.get(`mi:${m.name}`)! } : {}),
             },
         } : {}),

@@ -178,6 +178,9 @@ function knownPrincipalId(p: GrantPrincipal, adopt: RawAdopt): string | undefine
     }
 }
 
+/** A principal whose object id only a lookup knows: a user, a group, the cluster's Arc identity. */
+const needsLookup = (p: GrantPrincipal): boolean => p.kind === "arc" || (p.kind === "config" && p.principal.kind !== "principalId");
+
 export function describeGrantPrincipal(p: GrantPrincipal): string {
     switch (p.kind) {
         case "gateway":
@@ -282,10 +285,10 @@ export function checkAdoption(raw: RawAdopt, config: StackConfig, subscriptionId
         }
         const principalId = e.principalId.toLowerCase();
         const exact = candidates.find((g) => knownPrincipalId(g.principal, raw) === principalId);
-        const lookedUp = candidates.filter((g) => knownPrincipalId(g.principal, raw) === undefined);
+        const lookedUp = candidates.filter((g) => needsLookup(g.principal));
         if (!exact && lookedUp.length === 0) {
             return problem(at("roleAssignments", i, "principalId"), `${principalId} is not a principal this stack grants "${r.name}" on ${atScope[0]!.target}; ` +
-                `it grants it to: ${candidates.map((g) => `${describeGrantPrincipal(g.principal)} (${knownPrincipalId(g.principal, raw)})`).join(", ")}`);
+                `it grants it to: ${candidates.map((g) => `${describeGrantPrincipal(g.principal)} (${knownPrincipalId(g.principal, raw) ?? "created by this stack, so it has no assignment yet"})`).join(", ")}`);
         }
         const again = seen.get(parsed.name) ?? (exact ? seen.get(exact.resource) : undefined);
         if (again) return problem(at("roleAssignments", i), `adopts the same role assignment as ${again}`);
