@@ -78,6 +78,8 @@ export const BootstrapSchema = z.strictObject({
         .min(1, { error: "is empty; list the object ids of the administrators who own the pipeline identities" }),
     appRoleAssignments: z.boolean({ error: (i) => `expected true or false, got ${show(i.input)}` }).default(true),
     keyVaultDelivery: z.boolean({ error: (i) => `expected true or false, got ${show(i.input)}` }).default(false),
+    /** Let the deployer assign the key-access policy and write diagnostic settings (program stacks with `guardrails`). */
+    guardrails: z.boolean({ error: (i) => `expected true or false, got ${show(i.input)}` }).default(false),
     assignableRoles: z.array(assignableRole(), { error: (i) => `expected a list of role definition GUIDs, got ${show(i.input)}` }).default([]),
     displayNamePrefix: z.string().regex(DISPLAY_NAME_PREFIX, {
         error: (i) => `${show(i.input)} is not a usable display name prefix; use 1-80 letters, digits, spaces, ".", "-" or "_"`,
@@ -127,6 +129,8 @@ export interface BootstrapConfig {
     readonly owners: readonly string[];
     readonly appRoleAssignments: boolean;
     readonly keyVaultDelivery: boolean;
+    /** The deployer may write the program's guardrails (`foundry-entra:guardrails`). */
+    readonly guardrails: boolean;
     /** Extra role definition GUIDs (lower case) the deployer may assign, beyond the program's own. */
     readonly assignableRoles: readonly string[];
     /** Display names are `<prefix>-deployer` and `<prefix>-previewer`. */
@@ -217,6 +221,7 @@ function normalise(raw: RawBootstrapConfig, stack: string, defaultLocation: stri
         owners: [...new Set(raw.owners.map((o) => o.toLowerCase()))],
         appRoleAssignments: raw.appRoleAssignments,
         keyVaultDelivery: raw.keyVaultDelivery,
+        guardrails: raw.guardrails,
         assignableRoles: [...new Set(raw.assignableRoles.map((r) => r.toLowerCase()))],
         displayNamePrefix: raw.displayNamePrefix ?? `foundry-entra-${raw.github.repo}`,
         ...(state ? { state } : {}),

@@ -3,12 +3,12 @@
  * grants from this table only, and `docs/bootstrap.md` carries the same table (a test keeps them equal).
  */
 import type { BootstrapConfig } from "./config";
-import { BOOTSTRAP_ROLES, isCustomRole, KEY_VAULT_SECRET_WRITER, PROGRAM_ROLES, STATE_KEY_DECRYPTER, type CustomRoleSpec, type RoleRef } from "./roles";
+import { BOOTSTRAP_ROLES, GUARDRAILS_WRITER, isCustomRole, KEY_VAULT_SECRET_WRITER, PROGRAM_ROLES, STATE_KEY_DECRYPTER, type CustomRoleSpec, type RoleRef } from "./roles";
 
 export type Identity = "deployer" | "previewer";
 
 /** The config switch a grant depends on: `always`, or the key that turns it on. */
-export type When = "always" | "appRoleAssignments" | "keyVaultDelivery" | "state";
+export type When = "always" | "appRoleAssignments" | "keyVaultDelivery" | "guardrails" | "state";
 
 /** A Microsoft Graph application permission, granted with admin consent (an app role assignment to Graph). */
 export interface GraphGrant {
@@ -74,6 +74,9 @@ export const GRANTS: readonly Grant[] = [
     { kind: "azure", identity: "deployer", role: KEY_VAULT_SECRET_WRITER, at: "each scope", when: "keyVaultDelivery",
         reason: "Write the gateway's credentials as Key Vault secrets (`gatewayDelivery.keyVault`). azure-native writes secrets through ARM " +
             "(`Microsoft.KeyVault/vaults/secrets/write`), which Key Vault Secrets Officer (data plane only) does not grant." },
+    { kind: "azure", identity: "deployer", role: GUARDRAILS_WRITER, at: "each scope", when: "guardrails",
+        reason: "Assign the built-in \"key access disabled\" policy with effect Deny at each account's resource group and write each account's " +
+            "diagnostic setting (`foundry-entra:guardrails`). A workspace in another resource group needs the deployer to be able to read it there." },
     { kind: "azure", identity: "deployer", role: R.storageBlobDataContributor, at: "state container", when: "state",
         reason: "Read and write stack state, its history and its locks." },
     { kind: "azure", identity: "deployer", role: R.keyVaultCryptoUser, at: "state key", when: "state",
@@ -88,7 +91,7 @@ export const GRANTS: readonly Grant[] = [
 ];
 
 /** Whether a grant applies under a config. */
-export function applies(grant: Grant, config: Pick<BootstrapConfig, "appRoleAssignments" | "keyVaultDelivery" | "previews"> & { readonly state?: unknown }): boolean {
+export function applies(grant: Grant, config: Pick<BootstrapConfig, "appRoleAssignments" | "keyVaultDelivery" | "previews"> & { readonly guardrails?: boolean; readonly state?: unknown }): boolean {
     if (grant.identity === "previewer" && !config.previews) return false;
     switch (grant.when) {
         case "always":
@@ -97,6 +100,8 @@ export function applies(grant: Grant, config: Pick<BootstrapConfig, "appRoleAssi
             return config.appRoleAssignments;
         case "keyVaultDelivery":
             return config.keyVaultDelivery;
+        case "guardrails":
+            return config.guardrails === true;
         case "state":
             return config.state !== undefined;
     }
@@ -114,6 +119,7 @@ const WHEN_TEXT: Record<When, string> = {
     always: "always",
     appRoleAssignments: "`appRoleAssignments: true` (default)",
     keyVaultDelivery: "`keyVaultDelivery: true`",
+    guardrails: "`guardrails: true`",
     state: "`state` set",
 };
 

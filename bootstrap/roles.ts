@@ -47,6 +47,22 @@ export const KEY_VAULT_SECRET_WRITER: CustomRoleSpec = {
 };
 
 /**
+ * `foundry-entra:guardrails` in a program stack: a policy assignment at each account's resource group (the built-in
+ * "key access disabled" definition with effect Deny) and a diagnostic setting on each account. Resource Policy
+ * Contributor would do the first but can also write policy definitions and exemptions; Monitoring Contributor the
+ * second, with much more. This role is the two writes (and reads and deletes) and nothing else.
+ */
+export const GUARDRAILS_WRITER: CustomRoleSpec = {
+    name: "foundry-entra guardrails writer",
+    description: "Assign policies and write diagnostic settings at the stack's scopes (foundry-entra guardrails). Cannot define policies or exempt from them.",
+    actions: [
+        "Microsoft.Authorization/policyAssignments/read", "Microsoft.Authorization/policyAssignments/write", "Microsoft.Authorization/policyAssignments/delete",
+        "Microsoft.Insights/diagnosticSettings/read", "Microsoft.Insights/diagnosticSettings/write", "Microsoft.Insights/diagnosticSettings/delete",
+    ],
+    dataActions: [],
+};
+
+/**
  * Previews decrypt stack secrets with the state key and nothing else. Key Vault Crypto User would also let them
  * update the key's attributes (disable it, set an expiry) and back it up: writes a preview must not make.
  */
