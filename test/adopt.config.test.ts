@@ -15,6 +15,7 @@ import {
     UNMANAGED_ACCOUNT_INPUTS, UNMANAGED_ACCOUNT_PROPERTIES, UNMANAGED_API_APPLICATION_INPUTS, UNMANAGED_APPLICATION_INPUTS, UNMANAGED_DEPLOYMENT_INPUTS,
     UNMANAGED_DEPLOYMENT_PROPERTIES, UNMANAGED_EXTENSION_INPUTS, UNMANAGED_IDENTITY_INPUTS, UNMANAGED_SERVICE_PRINCIPAL_INPUTS,
 } from "../src/lib/unmanaged";
+import { policies } from "../policy/policies";
 import { devWith, named, ofType, refuse, ROOT, RT } from "./helpers";
 
 const SUB = "6c1f3e2a-8b4d-4f5e-9a7b-1c2d3e4f5a60";
@@ -240,5 +241,13 @@ describe("foundry-entra:guardrails", () => {
         expect(lines).toContain("foundry-entra:guardrails.diagnostics.categories[1]: \"Metrics\" is not a log category of Cognitive Services accounts; allowed: Audit, AzureOpenAIRequestUsage, RequestResponse, Trace");
         const keys = await refuse(devWith({ accounts: [{ ...keyless[0], disableLocalAuth: false }], guardrails: {} }));
         expect(keys.lines.some((l) => l.startsWith("foundry-entra:accounts[0].disableLocalAuth: is false, but guardrails.denyKeyAuth assigns a Deny policy on key access at resource group rg-ai-dev"))).toBe(true);
+    });
+});
+
+describe("the takeover run's policy pack config", () => {
+    it("names a policy of the pack and makes only it advisory", () => {
+        const config = JSON.parse(readFileSync(join(ROOT, "policy", "takeover-config.json"), "utf8")) as Record<string, unknown>;
+        expect(config).toEqual({ "cognitive-services-key-auth-disabled": "advisory" });
+        expect(policies.map((p) => p.name)).toContain("cognitive-services-key-auth-disabled");
     });
 });
