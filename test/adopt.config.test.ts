@@ -129,6 +129,25 @@ describe("foundry-entra:adopt renders as imports", () => {
     });
 });
 
+describe("the Foundry Local extension", () => {
+    const EXTENSION = `${CLUSTER}/providers/Microsoft.KubernetesConfiguration/extensions/inference-operator`;
+    const fl = { cluster: { name: "arc-edge-01", resourceGroupName: "rg-edge" }, endpoint: "https://foundry.edge.contoso.com", installExtension: true };
+
+    it("is imported by its ARM id, keeping its identity, plan and protected settings", async () => {
+        const r = await run(adopted({ foundryLocal: fl, adopt: { ...ADOPT, foundryLocalExtension: EXTENSION } }));
+        const ext = named(r, "arc-cluster-foundry-local");
+        expect(ext.options).toMatchObject({ import: EXTENSION, retainOnDelete: true });
+        expect([...ext.options.ignoreChanges].sort()).toEqual([...UNMANAGED_EXTENSION_INPUTS].sort());
+    });
+
+    it("is refused when the stack installs another one, or none", async () => {
+        const other = await refuse(adopted({ foundryLocal: fl, adopt: { ...ADOPT, foundryLocalExtension: EXTENSION.replace("inference-operator", "other") } }), run);
+        expect(other.lines).toContain(`foundry-entra:adopt.foundryLocalExtension: is not the extension this stack installs (${EXTENSION})`);
+        const none = await refuse(adopted({ adopt: { ...ADOPT, foundryLocalExtension: EXTENSION } }), run);
+        expect(none.lines).toContain("foundry-entra:adopt.foundryLocalExtension: matches nothing this stack declares: foundryLocal.installExtension is false");
+    });
+});
+
 describe("a bad foundry-entra:adopt map is refused before anything is registered, one line per problem", () => {
     const cases: [string, Record<string, unknown>, string][] = [
         ["a malformed role assignment id", { roleAssignments: [{ id: "aoai/roleAssignments/x", principalId: G.sp, role: "inference" }] },
