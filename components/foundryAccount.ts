@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as cognitiveservices from "@pulumi/azure-native/cognitiveservices";
 import type { AccountConfig, DeploymentConfig } from "../src/config/types";
+import { accountArmId } from "../src/lib/armIds";
 import { UNMANAGED_ACCOUNT_INPUTS, UNMANAGED_DEPLOYMENT_INPUTS } from "../src/lib/unmanaged";
 
 export interface FoundryAccountArgs {
@@ -45,7 +46,7 @@ export class FoundryAccount extends pulumi.ComponentResource {
     constructor(name: string, args: FoundryAccountArgs, opts?: pulumi.ComponentResourceOptions) {
         super("foundry-entra:index:FoundryAccount", name, {}, opts);
         const a = args.config;
-        const armId = `/subscriptions/${args.subscriptionId}/resourceGroups/${a.resourceGroupName}/providers/Microsoft.CognitiveServices/accounts/${a.name}`;
+        const armId = accountArmId(args.subscriptionId, a.resourceGroupName, a.name);
         const adoption: pulumi.CustomResourceOptions = a.existing
             // Adopt, never delete what this stack did not create, and keep what the program does not manage (network
             // rules, identity, tags, …): the import is followed by an update of the declared inputs (src/lib/unmanaged.ts).

@@ -25,7 +25,7 @@ import { RT } from "./helpers";
 import { runCli, type CliResult } from "./support/cli";
 import { FakeTenant } from "./support/fakeTenant";
 import {
-    ACCOUNT_ID, AZURE_CLI, CLUSTER_ID, DEPLOYMENT_ID, GUIDE_STACK_YAML, guideTenant, IDS, PORTAL_CERT_THUMBPRINT, SUBSCRIPTION_ID, TENANT_ID,
+    ACCOUNT_ID, AZURE_CLI, CLUSTER_ID, DEPLOYMENT_ID, GUIDE_STACK_YAML, guideTenant, IDS, PORTAL_CERT_THUMBPRINT, TENANT_ID,
 } from "./support/guideTenant";
 import { createTestPki, type TestPki } from "./support/tls";
 import { TokenService } from "./support/tokenService";
@@ -300,4 +300,3 @@ describe("adopt against a tenant that answers back", () => {
     });
 });
 
-export { SUBSCRIPTION_ID };

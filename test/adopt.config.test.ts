@@ -115,6 +115,9 @@ describe("foundry-entra:adopt renders as imports", () => {
         // What the program does not manage stays as it is on the adopted account and apps.
         expect([...named(r, "aoai-dev-swc-account").options.ignoreChanges].sort()).toEqual([...UNMANAGED_ACCOUNT_INPUTS].sort());
         expect([...named(r, "gateway-app").options.ignoreChanges].sort()).toEqual([...UNMANAGED_APPLICATION_INPUTS].sort());
+        // The app's own credentials are not managed: no `password` block, which terraform-provider-azuread would reconcile.
+        expect(named(r, "gateway-app").inputs).not.toHaveProperty("password");
+        expect(named(r, "gateway-app").options.ignoreChanges).not.toContain("password");
     });
 
     it("exports the adopted app's own credentials, which expiry lists as not managed here without failing", async () => {

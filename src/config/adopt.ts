@@ -12,7 +12,7 @@
 import { z } from "zod";
 import {
     accountArmId, clusterExtensionArmId, connectedClusterArmId, deploymentArmId, parseArmResourceId, parseRoleAssignmentId,
-    sameArmId, userAssignedIdentityArmId,
+    sameArmId,
 } from "../lib/armIds";
 import {
     arcIdentityGrantName, GATEWAY_PRINCIPAL_KEY, GRANT_PREFIX, grantResourceName, IDENTITY_PRINCIPAL_KEY, principalLabel, principalSlug, type Principal,
@@ -427,8 +427,3 @@ export function matchLookedUp(adoption: AdoptionConfig, ids: LookedUpPrincipals)
     }
     return { byResource, problems };
 }
-
-/** The target kind of an adopted role assignment's declared grant, for the components that look it up. */
-export type AdoptedGrantLookup = (resource: string) => AdoptedRoleAssignment | undefined;
-
-export { userAssignedIdentityArmId };
