@@ -7,14 +7,14 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { certificateBundle, expiryNotes, resolveAuth } from "../src/gateway/auth";
 import { generate } from "../src/gateway";
 import { GatewayConfigError } from "../src/gateway/errors";
 import { parseStackOutputs, parseStackOutputsText, SECRET_OUTPUT_PATHS, type StackOutputs } from "../src/gateway/outputs";
 import { opensslSha1 } from "./helpers";
-import { FIXTURE_NOW, pemBlocks, redacted, ROOT, stackFixture, tempDir, type StackFixture } from "./fixtures/gateway/stacks";
+import { FIXTURE_NOW, pemBlocks, redacted, ROOT, removeTempDirs, stackFixture, tempDir, type StackFixture } from "./fixtures/gateway/stacks";
 
 /** The message of the GatewayConfigError `fn` throws (fails the test if it throws nothing or something else). */
 function refusal(fn: () => unknown): string {
@@ -34,6 +34,7 @@ let dev: StackFixture;
 let full: StackFixture;
 let keyless: StackFixture;
 
+afterAll(removeTempDirs);
 beforeAll(async () => {
     dev = await stackFixture("test/fixtures/stacks/Pulumi.dev.yaml");
     full = await stackFixture("examples/full.yaml");

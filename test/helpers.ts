@@ -1,5 +1,8 @@
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll } from "vitest";
 import { loadStackConfigFile, runProgram, ProgramFailed, type HarnessResource, type RunResult } from "../harness/run";
 
 export const ROOT = join(__dirname, "..");
@@ -29,6 +32,23 @@ export function devWith(overrides: Record<string, unknown>): Record<string, stri
         else base[key] = typeof v === "string" ? v : JSON.stringify(v);
     }
     return base;
+}
+
+/**
+ * Private temporary folders for a test file, all removed after its tests (the run fails on anything left in the
+ * temporary folder: test/support/globalSetup.ts). Call it at the top of the file or of a describe block; call
+ * what it returns for each new folder.
+ */
+export function tempDirs(prefix: string): () => string {
+    const made: string[] = [];
+    afterAll(() => {
+        for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+    });
+    return () => {
+        const dir = mkdtempSync(join(tmpdir(), prefix));
+        made.push(dir);
+        return dir;
+    };
 }
 
 export async function render(cfg: Record<string, string>, options: { stack?: string; now?: Date } = {}): Promise<RunResult> {

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { diagnose, expectationsFromOutputs } from "../src/token/doctor";
 import { TARGETS, type Expectations, type Target } from "../src/token/rules";
 import { parseOutputs } from "../src/verify/outputs";
-import { runCli } from "./support/cli";
+import { main } from "../src/token/cli";
+import { capturedIo, runCli } from "./support/cli";
 import { programOutputs, type OutputsJson } from "./support/localAzure";
 import { createSigningKey, mintAccessToken, type AccessTokenSpec } from "./support/tokens";
 
@@ -99,12 +100,16 @@ describe("Foundry Local sidecar rules", () => {
 });
 
 describe("the command line", () => {
-    const doctor = (args: string[], stdin?: string) => runCli("token-doctor", args, stdin === undefined ? {} : { stdin });
+    /** The command in-process; the first test also runs the real command, a child process. */
+    const doctor = async (args: string[], stdin?: string) => {
+        const { io, result } = capturedIo(stdin === undefined ? {} : { stdin });
+        return result(await main(args, io));
+    };
 
     it("exits 0 when every target accepts, 1 when one refuses, and reads the token from stdin", async () => {
         const file = join(dir, "outputs.json");
         writeFileSync(file, JSON.stringify(outputs));
-        const ok = await doctor(["--for", "foundry-local", "--outputs", file, "-"], await foundryLocal());
+        const ok = await runCli("token-doctor", ["--for", "foundry-local", "--outputs", file, "-"], { stdin: await foundryLocal() });
         expect(ok.code, ok.stdout + ok.stderr).toBe(0);
         expect(ok.stdout).toMatch(/^Token\n  · version 2\.0, issuer https:\/\/login\.microsoftonline\.com\//);
         expect(ok.stdout).toContain("Foundry Local sidecar: accepted\n  ✓ v2 token");

@@ -10,7 +10,7 @@ import { DEFAULT_API_VERSION } from "./azureOpenAi";
 import { checklistJson, renderChecklist, renderSummary, summarize } from "./checklist";
 import { DEFAULT_AUTHORITY_HOST } from "./credentials";
 import { readOutputs } from "./outputs";
-import { DEFAULT_BACKOFF, realClock } from "./retry";
+import { DEFAULT_BACKOFF, realClock, type Clock } from "./retry";
 import { runVerify, type AuthChoice } from "./run";
 
 interface Opts {
@@ -46,7 +46,13 @@ function command(): Command {
         .addOption(new Option("--backoff-cap-ms <ms>", "largest retry delay").argParser(number(1)).default(DEFAULT_BACKOFF.capMs).hideHelp());
 }
 
-async function run(o: Opts, io: StdinIo): Promise<number> {
+/** The command's I/O, and the clock its waits run on. */
+export interface VerifyIo extends StdinIo {
+    /** Measures and sleeps the waits for role assignments (tests pass one that does not really sleep). @default the real clock */
+    readonly clock?: Clock;
+}
+
+async function run(o: Opts, io: VerifyIo): Promise<number> {
     const { source, outputs } = await readOutputs(o.outputs, io, o.stack);
     const groups = await runVerify({
         outputs,
@@ -58,7 +64,7 @@ async function run(o: Opts, io: StdinIo): Promise<number> {
         apiVersion: o.apiVersion,
         backoff: { baseMs: o.backoffBaseMs, capMs: Math.max(o.backoffBaseMs, o.backoffCapMs) },
         foundryLocal: o.foundryLocal,
-    }, { clock: realClock, now: () => new Date(), progress: (line) => io.stderr.write(`${line}\n`) });
+    }, { clock: io.clock ?? realClock, now: () => new Date(), progress: (line) => io.stderr.write(`${line}\n`) });
     const summary = summarize(groups);
     if (o.json) io.stdout.write(`${JSON.stringify(checklistJson(groups), null, 2)}\n`);
     else io.stdout.write(`${renderChecklist(groups)}${renderSummary(summary)}\n`);
@@ -66,6 +72,6 @@ async function run(o: Opts, io: StdinIo): Promise<number> {
 }
 
 /** Runs the command; returns the exit code. */
-export function main(argv: readonly string[], io: StdinIo): Promise<number> {
+export function main(argv: readonly string[], io: VerifyIo): Promise<number> {
     return runCli<Opts>(argv, io, { name: "verify", program: command(), run: (o) => run(o, io), unexpected: (err) => ({ code: 1, line: `verify: ${messageOf(err)}` }) });
 }
