@@ -15,8 +15,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PKI_DIR_ENV, writeTestPki } from "./tls";
 
-/** Entries the tools themselves keep in the temporary folder: tsx's transform cache. */
-const TOOL_CACHES = /^tsx-\d+$/;
+/** Entries tools keep in the temporary folder: the transform caches of tsx (child processes) and ts-node (the policy pack). */
+const TOOL_CACHES = /^(tsx-\d+|ts-node-[0-9a-f]+)$/;
 
 export default function setup(): () => void {
     const root = mkdtempSync(join(tmpdir(), "foundry-entra-tests-"));
