@@ -6,11 +6,11 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadStackConfigFile, type RunResult } from "../harness/run";
+import type { RunResult } from "../harness/run";
 import { checkExpiry, ExpiryInputError } from "../src/expiry/check";
 import { main } from "../src/expiry/cli";
 import { nowFromEnv } from "../src/lib/cli";
-import { render, ROOT, tempDirs } from "./helpers";
+import { stackRun, tempDirs } from "./helpers";
 import { capturedIo, runCli } from "./support/cli";
 
 /** The outputs as `pulumi stack output --json` prints them: secrets masked. */
@@ -44,8 +44,8 @@ let full: Record<string, unknown>;
 const files = { dev: "", full: "" };
 
 beforeAll(async () => {
-    dev = asStackOutput(await render(loadStackConfigFile(join(ROOT, "test/fixtures/stacks/Pulumi.dev.yaml")).config));
-    full = asStackOutput(await render(loadStackConfigFile(join(ROOT, "examples", "full.yaml")).config, { stack: "full" }));
+    dev = asStackOutput(await stackRun("test/fixtures/stacks/Pulumi.dev.yaml"));
+    full = asStackOutput(await stackRun("examples/full.yaml"));
     const dir = tempDir();
     files.dev = join(dir, "dev.json");
     files.full = join(dir, "full.json");

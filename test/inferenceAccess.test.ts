@@ -2,7 +2,7 @@ import { describe, expect, it, beforeAll } from "vitest";
 import type { RunResult } from "../harness/run";
 import { ROLES } from "../src/config/roles";
 import { stableGuid } from "../src/lib/ids";
-import { at, devConfig, devWith, named, ofType, render, RT } from "./helpers";
+import { at, devConfig, devWith, named, ofType, render, RT, sharedRender } from "./helpers";
 
 const roleId = (r: RunResult, guid: string) => `/subscriptions/${r.mocks.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
 const accountId = (r: RunResult, name: string) => `/subscriptions/${r.mocks.subscriptionId}/resourceGroups/rg-ai-dev/providers/Microsoft.CognitiveServices/accounts/${name}`;
@@ -10,7 +10,7 @@ const accountId = (r: RunResult, name: string) => `/subscriptions/${r.mocks.subs
 describe("InferenceAccess", () => {
     let dev: RunResult;
     beforeAll(async () => {
-        dev = await render(devConfig());
+        dev = await sharedRender(devConfig());
     });
 
     it("gives the gateway's service principal the inference role of each account's kind, at the account's scope", () => {

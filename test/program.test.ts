@@ -2,13 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RunResult } from "../harness/run";
 import { runStack, TOKEN_SCOPE } from "../src/program";
-import { devConfig, render } from "./helpers";
+import { devConfig, render, sharedRender } from "./helpers";
 import entry from "../index";
 
 describe("the program", () => {
     let dev: RunResult;
     beforeAll(async () => {
-        dev = await render(devConfig());
+        dev = await sharedRender(devConfig());
     });
 
     it("is what index.ts exports to the Pulumi CLI", async () => {

@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadStackConfigFile, type RunResult } from "../harness/run";
-import { devWith, render, ROOT, RT } from "./helpers";
+import { devWith, render, ROOT, RT, stackRun } from "./helpers";
 
 const stackFile = (file: string) => loadStackConfigFile(join(ROOT, file));
 
@@ -19,10 +19,7 @@ const PROTECTED_TYPES = new Set<string>([RT.app, RT.sp, RT.account]);
 describe("protection", () => {
     const runs: Record<string, RunResult> = {};
     beforeAll(async () => {
-        for (const file of ["Pulumi.dev.yaml", "Pulumi.staging.yaml", "Pulumi.prod.yaml", "examples/full.yaml"]) {
-            const { stack, config } = stackFile(file);
-            runs[file] = await render(config, { stack });
-        }
+        for (const file of ["Pulumi.dev.yaml", "Pulumi.staging.yaml", "Pulumi.prod.yaml", "examples/full.yaml"]) runs[file] = await stackRun(file);
     });
 
     it("the production example sets protect, dev and staging do not", () => {

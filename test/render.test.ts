@@ -1,12 +1,12 @@
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadStackConfigFile, runProgram, type RunResult } from "../harness/run";
+import { loadStackConfigFile, type RunResult } from "../harness/run";
 import { main, type RenderIo } from "../src/render/cli";
 import { utcDay } from "../src/lib/rotation";
 import { buildModel, FORMATS, formatModel, type Format, type RenderModel } from "../src/render/index";
 import { SECRET } from "../src/render/redact";
-import { BASE_STACK_FILE, refuse, ROOT, tempDirs } from "./helpers";
+import { BASE_STACK_FILE, refuse, ROOT, stackRun, tempDirs } from "./helpers";
 import { capturedIo, runCli, type CliResult } from "./support/cli";
 
 const NOW = "2026-01-01T00:00:00Z";
@@ -52,8 +52,8 @@ describe("npm run render", () => {
         // Started first, to run while the in-process renders below keep this process busy.
         processRuns = Promise.all([cli("--now", NOW), cli("--config", brokenFile(), "--format", "json")]);
         for (const f of FORMATS) runs.set(f, [await inProcess(["--config", devFile, "--format", f, "--now", NOW]), await inProcess(["--config", devFile, "--format", f, "--now", NOW])]);
-        devRun = await runProgram({ ...loadStackConfigFile(devFile), now: new Date(NOW) });
-        fullRun = await runProgram({ ...loadStackConfigFile(fullFile), now: new Date(NOW) });
+        devRun = await stackRun(devFile, { now: new Date(NOW) });
+        fullRun = await stackRun(fullFile, { now: new Date(NOW) });
         const model = buildModel(fullRun, new Date(NOW));
         for (const f of FORMATS) full.set(f, formatModel(model, f));
     });

@@ -20,8 +20,8 @@ import * as tls from "@pulumi/tls";
 import { describe, expect, it } from "vitest";
 import { ProviderMocks } from "../harness/mocks";
 import { Recorder, waitForRegistrations, type RecordedResource } from "../harness/recorder";
-import { DEFAULT_NOW, loadStackConfigFile, PROJECT } from "../harness/run";
-import { render, ROOT } from "./helpers";
+import { DEFAULT_NOW, PROJECT } from "../harness/run";
+import { ROOT, stackRun } from "./helpers";
 
 const PINS = join(ROOT, "test", "fixtures", "urns");
 const UPDATE = process.env.UPDATE_URN_PINS === "1";
@@ -130,8 +130,8 @@ function explain(pin: string, file: string, stack: string, diff: ReturnType<type
 describe("pinned URNs", () => {
     for (const { pin, file } of STACKS) {
         it(`${pin}: ${file} declares exactly the pinned URNs, or aliases the ones it renamed`, async () => {
-            const { stack, config } = loadStackConfigFile(join(ROOT, file));
-            const r = await render(config, { stack, now: DEFAULT_NOW });
+            const r = await stackRun(file, { now: DEFAULT_NOW });
+            const { stack } = r;
             const rendered = engineIdentities(r.resources, stack, PROJECT);
             const urns = rendered.map((x) => x.urn).sort();
             expect(new Set(urns).size).toBe(urns.length);
@@ -153,8 +153,8 @@ describe("pinned URNs", () => {
     }
 
     it("writes engine URNs: ancestors' component types chained, top-level resources without the stack type", async () => {
-        const { stack, config } = loadStackConfigFile(join(ROOT, "examples", "full.yaml"));
-        const urns = engineIdentities((await render(config, { stack })).resources, stack, PROJECT).map((x) => x.urn);
+        const { stack, resources } = await stackRun("examples/full.yaml");
+        const urns = engineIdentities(resources, stack, PROJECT).map((x) => x.urn);
         expect(urns).toContain("urn:pulumi:full::foundry-entra::foundry-entra:index:GatewayIdentity$azuread:index/application:Application::gateway-app");
         expect(urns).toContain("urn:pulumi:full::foundry-entra::foundry-entra:index:GatewayIdentity$foundry-entra:index:CertificateCredential$tls:index/privateKey:PrivateKey::gateway-certificate-key-a");
     });
