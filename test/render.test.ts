@@ -230,7 +230,24 @@ describe("npm run render", () => {
             expect(r.stderr.trimEnd().split("\n"), args.join(" ")).toHaveLength(1);
             expect(r.stderr, args.join(" ")).toMatch(/^render: /);
         }
-        expect((await inProcess(["--stack", "nope"])).stderr).toBe(`render: cannot read ${join(dirname(BASE_STACK_FILE), "Pulumi.nope.yaml")}: no such file\n`);
+        expect((await inProcess(["--fromat", "json"])).stderr).toBe("render: unknown option '--fromat' (did you mean --format?)\n");
+        expect((await inProcess(["--config", join(tempDir(), "absent.yaml")])).stderr).toMatch(/^render: cannot read .*absent\.yaml: no such file\n$/);
+    });
+
+    it("lists the stacks when --stack names none", async () => {
+        const shipped = { ...io(), projectDir: ROOT };
+        const r = await inProcess(["--stack", "prdo"], {}, shipped);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toBe(`render: --stack prdo: no Pulumi.prdo.yaml in ${ROOT}; the stacks there: dev, prod, staging\n`);
+    });
+
+    it("says where a stack file is not YAML, on one line without the file's text", async () => {
+        const file = join(tempDir(), "Pulumi.broken.yaml");
+        writeFileSync(file, "config:\n  foundry-entra:gateway:\nsecret-looking text\n    displayName: x\n");
+        const r = await inProcess(["--config", file]);
+        expect(r.code).toBe(2);
+        expect(r.stdout).toBe("");
+        expect(r.stderr).toBe(`render: ${file} is not valid YAML: line 3, column 1: Implicit keys need to be on a single line\n`);
     });
 
     describe("--out and the clock", () => {

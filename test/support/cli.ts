@@ -16,12 +16,22 @@ export interface CliResult {
     readonly stderr: string;
 }
 
+/**
+ * The environment for a command run as a child process: this one's, without what `npm test` added that tells a
+ * command it runs under `npm run` (src/lib/cli.ts reads npm's variables for options it took), and with `extra`.
+ */
+export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+    const env = { ...process.env };
+    for (const key of Object.keys(env)) if (key.startsWith("npm_")) delete env[key];
+    return { ...env, ...extra };
+}
+
 /** The tools tests run as child processes: each keeps at least one test that runs the real process. */
 export type Tool = "verify" | "token-doctor" | "expiry" | "gateway-config" | "render";
 
 export function runCli(tool: Tool, args: readonly string[], options: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
     return new Promise((resolve, reject) => {
-        const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", ...options.env };
+        const env = childEnv({ NO_COLOR: "1", ...options.env });
         const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "tools", `${tool}.ts`), ...args], { cwd: ROOT, env, stdio: ["pipe", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
@@ -34,7 +44,7 @@ export function runCli(tool: Tool, args: readonly string[], options: { stdin?: s
 }
 
 /** An I/O for a command's `main` that captures what it prints; stdin is a pipe holding `stdin`, or a terminal. */
-export function capturedIo(options: { stdin?: string; stdinIsTTY?: boolean; stdoutIsTTY?: boolean } = {}): { io: StdinIo; result(code: number): CliResult } {
+export function capturedIo(options: { stdin?: string; stdinIsTTY?: boolean; stdoutIsTTY?: boolean } = {}): { io: StdinIo; result(code: number): CliResult & { readonly code: number } } {
     let stdout = "";
     let stderr = "";
     const io: StdinIo = {
