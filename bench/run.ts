@@ -1,12 +1,12 @@
 /**
- * `npm run bench -- [--runs 5] [--sizes 10,100,1000]`
+ * `npm run bench -- [--runs 5] [--sizes 10,100,1000] [--write]`
  *
  * Measures `npm run render` (the CLI, `--format json`) on the dev stack and on generated stacks of 10, 100 and
  * 1,000 principals, each in fresh child processes (a cold start, as a user runs it), median of `--runs`,
  * interleaved so a busy machine slows every case alike. Each time is also given as a ratio to loading
  * @pulumi/pulumi alone in the same run, so figures compare across machines. Then, in-process: resources per
- * configured principal and the critical path. Prints a table and writes bench/results.json. Not a test: it
- * asserts nothing and never fails on time.
+ * configured principal and the critical path. Prints a table; with `--write`, also records it in the tracked
+ * bench/results.json (for a change to the published figures). Not a test: it asserts nothing and never fails on time.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -64,8 +64,9 @@ async function main(): Promise<void> {
     const opts = new Command("bench")
         .option("--runs <n>", "child processes per case", positive, 5)
         .option("--sizes <list>", "generated stack sizes, in principals", sizes, [10, 100, 1000])
+        .option("--write", "record the results in bench/results.json (tracked: for new published figures)")
         .parse(process.argv)
-        .opts<{ runs: number; sizes: number[] }>();
+        .opts<{ runs: number; sizes: number[]; write?: boolean }>();
     const dir = mkdtempSync(join(tmpdir(), "foundry-entra-bench-"));
     try {
         const dev = join(ROOT, "test/fixtures/stacks/Pulumi.dev.yaml");
@@ -104,9 +105,13 @@ async function main(): Promise<void> {
             });
         }
         const report = summarize(results, pulumiLoadMs, baseline, opts.runs);
-        writeFileSync(join(__dirname, "results.json"), `${JSON.stringify(report, null, 2)}\n`);
         process.stdout.write(printTable(report));
-        process.stdout.write("\nwrote bench/results.json\n");
+        if (opts.write) {
+            writeFileSync(join(__dirname, "results.json"), `${JSON.stringify(report, null, 2)}\n`);
+            process.stdout.write("\nwrote bench/results.json\n");
+        } else {
+            process.stdout.write("\nbench/results.json left as it is (npm run bench -- --write records these results)\n");
+        }
     } finally {
         rmSync(dir, { recursive: true, force: true });
     }
