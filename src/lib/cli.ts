@@ -5,7 +5,9 @@
  * Usage mistakes get a way out: a misspelt option is named as unknown with the nearest known one, and options
  * npm took for itself (`npm run render --stack prod`, the `--` forgotten) are named with the command to run.
  */
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { basename, dirname } from "node:path";
 import { text } from "node:stream/consumers";
 import { CommanderError, InvalidArgumentError, type Command, type Option, type OptionValues } from "commander";
 
@@ -194,6 +196,16 @@ export async function readInput(source: string | undefined, io: StdinIo, options
     } catch (err) {
         throw new CliError(`${options.flag} ${source}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : messageOf(err)}`);
     }
+}
+
+/**
+ * Whether git tracks this file (false outside a work tree, or without git). Git keeps no file mode but the
+ * executable bit, so a tracked file is as readable as the checkout made it: a note asking for `chmod 600` could
+ * not stick (the repository's example outputs, which hold only mock values, are such a file).
+ */
+export function trackedByGit(file: string): boolean {
+    const r = spawnSync("git", ["ls-files", "--error-unmatch", "--", basename(file)], { cwd: dirname(file), stdio: "ignore" });
+    return r.status === 0;
 }
 
 /** The process's own streams, as a command's I/O. */
