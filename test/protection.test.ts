@@ -30,10 +30,13 @@ describe("protection", () => {
     });
 
     it("prod: protects exactly the app registrations, service principals and created accounts", () => {
-        expect(carrying(runs["Pulumi.prod.yaml"]!, "protect")).toEqual([
-            "aoai-prod-swc-account", "foundry-local-api-app", "foundry-local-api-sp", "foundry-prod-swc-account", "gateway-app", "gateway-sp",
-        ]);
-        expect(carrying(runs["Pulumi.prod.yaml"]!, "retainOnDelete")).toEqual(["aoai-prod-weu-legacy-account"]);
+        // The accounts as the stack file names them: the walk-through renames them (test/walkthrough.test.ts).
+        const accounts = JSON.parse(stackFile("Pulumi.prod.yaml").config["foundry-entra:accounts"] ?? "[]") as { name: string; existing?: boolean }[];
+        const created = accounts.filter((a) => !a.existing).map((a) => `${a.name}-account`);
+        const adopted = accounts.filter((a) => a.existing).map((a) => `${a.name}-account`);
+        expect([created.length, adopted.length]).toEqual([2, 1]);
+        expect(carrying(runs["Pulumi.prod.yaml"]!, "protect")).toEqual([...created, "foundry-local-api-app", "foundry-local-api-sp", "gateway-app", "gateway-sp"].sort());
+        expect(carrying(runs["Pulumi.prod.yaml"]!, "retainOnDelete")).toEqual(adopted);
     });
 
     it("full example: protects exactly the app registrations, service principals and created accounts", () => {

@@ -6,6 +6,7 @@ import { JSDOM } from "jsdom";
 import type MermaidApi from "mermaid";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildModel, formatModel, type RenderModel, type RenderResource } from "../src/render/index";
+import { DIAGRAM_STACK_FILE, mermaidBlock, PIN_COMMAND } from "../src/pin/cli";
 import { renderMermaid } from "../src/render/mermaid";
 import { ROOT, stackRun } from "./helpers";
 
@@ -81,11 +82,10 @@ describe("--format mermaid", () => {
         expect(db.getEdges()).toHaveLength(1);
     });
 
-    it("is the diagram the README shows for the staging stack (regenerate: npm run render -- --stack staging --format mermaid)", async () => {
-        const staging = buildModel(await stackRun("Pulumi.staging.yaml", { now: NOW }), NOW);
+    it(`is the diagram the README shows for the staging stack (regenerate: ${PIN_COMMAND})`, async () => {
+        const staging = buildModel(await stackRun(DIAGRAM_STACK_FILE, { now: NOW }), NOW);
         const doc = readFileSync(join(ROOT, "README.md"), "utf8");
-        const block = /```mermaid\n([\s\S]*?)```/.exec(doc)?.[1];
-        expect(block).toBe(renderMermaid(staging));
+        expect(mermaidBlock(doc)?.body, `the README's diagram is not the staging stack's: ${PIN_COMMAND}`).toBe(renderMermaid(staging));
     });
 
     it("rejects a broken flowchart (the parser is real)", async () => {

@@ -5,15 +5,16 @@
  *
  * URNs are written as the Pulumi engine forms them: the type part chains every ancestor component's type
  * (`GatewayIdentity$CertificateCredential$tls:…:PrivateKey`). The SDK's mock monitor keeps only the direct
- * parent's type, so the chain is rebuilt here from the recorded parents.
+ * parent's type, so harness/urns.ts rebuilds the chain from the recorded parents.
  *
  * The pins are rendered with the harness's fixed clock (DEFAULT_NOW, 2026-01-01): rotated credentials are
  * date dependent (slot b exists only from generation 1 on and while the previous generation is valid), and
  * at that date both slots of every rotated credential exist in the full and prod examples.
  *
- * Regenerate after an intended change: UPDATE_URN_PINS=1 npx vitest run test/urns.test.ts
+ * Regenerate after an intended change, or after giving the example resources your names (the walk-through's step
+ * 2, before anything is deployed): `npm run pin -- --write` (src/pin/cli.ts; test/walkthrough.test.ts).
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
@@ -21,75 +22,11 @@ import { describe, expect, it } from "vitest";
 import { ProviderMocks } from "../harness/mocks";
 import { Recorder, waitForRegistrations, type RecordedResource } from "../harness/recorder";
 import { DEFAULT_NOW, PROJECT } from "../harness/run";
+import { engineIdentities } from "../harness/urns";
+import { PIN_COMMAND, pinFile, PINNED_STACKS, type PinFile } from "../src/pin/cli";
 import { ROOT, stackRun } from "./helpers";
 
-const PINS = join(ROOT, "test", "fixtures", "urns");
-const UPDATE = process.env.UPDATE_URN_PINS === "1";
-const REGENERATE = "UPDATE_URN_PINS=1 npx vitest run test/urns.test.ts";
-
-const STACKS = [
-    { pin: "dev", file: "Pulumi.dev.yaml" },
-    { pin: "full", file: "examples/full.yaml" },
-    { pin: "prod", file: "Pulumi.prod.yaml" },
-    { pin: "staging", file: "Pulumi.staging.yaml" },
-] as const;
-
-interface PinFile {
-    readonly $comment: string;
-    readonly file: string;
-    readonly stack: string;
-    readonly now: string;
-    readonly urns: readonly string[];
-}
-
-/** `urn:pulumi:<stack>::<project>::<qualified type>::<name>` → the qualified type. */
-const qualifiedType = (urn: string) => urn.split("::")[2] ?? "";
-const urnOf = (stack: string, project: string, type: string, name: string, parentUrn?: string) =>
-    `urn:pulumi:${stack}::${project}::${parentUrn ? `${qualifiedType(parentUrn)}$` : ""}${type}::${name}`;
-
-/** The shape of a recorded alias (`Alias` protobuf → `toObject()`). */
-interface AliasObject {
-    readonly urn?: string;
-    readonly spec?: { name?: string; type?: string; stack?: string; project?: string; parenturn?: string; noparent?: boolean };
-}
-
-/**
- * Engine URNs of the recorded resources, and every URN each one answers to through its aliases (its own, and
- * those it inherits from its ancestors' aliases, as the engine computes them).
- */
-function engineIdentities(resources: readonly RecordedResource[], stack: string, project: string) {
-    const byMockUrn = new Map(resources.map((r) => [r.urn, r]));
-    const urns = new Map<string, string>();
-    const engineUrn = (r: RecordedResource): string => {
-        const known = urns.get(r.urn);
-        if (known) return known;
-        const parent = r.parent ? byMockUrn.get(r.parent) : undefined;
-        const urn = urnOf(stack, project, r.type, r.name, parent ? engineUrn(parent) : undefined);
-        urns.set(r.urn, urn);
-        return urn;
-    };
-    const aliasCache = new Map<string, string[]>();
-    const aliasUrns = (r: RecordedResource): string[] => {
-        const cached = aliasCache.get(r.urn);
-        if (cached) return cached;
-        const parent = r.parent ? byMockUrn.get(r.parent) : undefined;
-        const own = r.options.aliases.map((a) => {
-            const o = (typeof (a as { toObject?: unknown }).toObject === "function" ? (a as { toObject(): AliasObject }).toObject() : a) as AliasObject;
-            if (o.urn) return o.urn;
-            const s = o.spec ?? {};
-            const parentUrn = s.noparent ? undefined
-                : s.parenturn ? (byMockUrn.has(s.parenturn) ? engineUrn(byMockUrn.get(s.parenturn)!) : s.parenturn)
-                    : parent ? engineUrn(parent) : undefined;
-            return urnOf(s.stack || stack, s.project || project, s.type || r.type, s.name || r.name, parentUrn);
-        });
-        const inherited = parent ? aliasUrns(parent).map((p) => urnOf(stack, project, r.type, r.name, p)) : [];
-        // A parent renamed by name only leaves its children's URNs as they were: drop such self-aliases.
-        const all = [...new Set([...own, ...inherited])].filter((u) => u !== engineUrn(r));
-        aliasCache.set(r.urn, all);
-        return all;
-    };
-    return resources.map((r) => ({ urn: engineUrn(r), aliases: aliasUrns(r) }));
-}
+const REGENERATE = PIN_COMMAND;
 
 /** Compares pinned URNs with rendered ones; a disappeared URN is fine when a resource answers to it by alias. */
 function comparePins(pinned: readonly string[], rendered: readonly { urn: string; aliases: readonly string[] }[]) {
@@ -123,29 +60,20 @@ function explain(pin: string, file: string, stack: string, diff: ReturnType<type
         "resource, e.g. `{ parent: this, aliases: [{ name: \"<old name>\" }] }`, or `aliases: [{ parent: <old parent> }]`",
         "for a move, or the old URN itself; Pulumi then moves the state instead of replacing. This test accepts a",
         "disappeared URN that a resource aliases. If resources were added or removed on purpose, say so in review and",
-        `regenerate the pins: ${REGENERATE}`,
+        `regenerate the pins: ${REGENERATE}. The same command after giving the example resources your names in the stack`,
+        "files (the README walk-through's step 2, before the stack is deployed): nothing exists yet that could be replaced.",
     ].join("\n");
 }
 
 describe("pinned URNs", () => {
-    for (const { pin, file } of STACKS) {
+    for (const { pin, file } of PINNED_STACKS) {
         it(`${pin}: ${file} declares exactly the pinned URNs, or aliases the ones it renamed`, async () => {
             const r = await stackRun(file, { now: DEFAULT_NOW });
             const { stack } = r;
             const rendered = engineIdentities(r.resources, stack, PROJECT);
             const urns = rendered.map((x) => x.urn).sort();
             expect(new Set(urns).size).toBe(urns.length);
-            const path = join(PINS, `${pin}.json`);
-            if (UPDATE) {
-                mkdirSync(PINS, { recursive: true });
-                const doc: PinFile = {
-                    $comment: `URNs of ${file} as stack "${stack}", rendered with the harness clock. Regenerate only for an intended change: ${REGENERATE}`,
-                    file, stack, now: DEFAULT_NOW.toISOString(), urns,
-                };
-                writeFileSync(path, `${JSON.stringify(doc, null, 2)}\n`);
-                return;
-            }
-            const pinned = JSON.parse(readFileSync(path, "utf8")) as PinFile;
+            const pinned = JSON.parse(readFileSync(join(ROOT, pinFile(pin)), "utf8")) as PinFile;
             expect(pinned.now).toBe(DEFAULT_NOW.toISOString());
             const diff = comparePins(pinned.urns, rendered);
             if (diff.deleted.length > 0 || diff.created.length > 0) expect.fail(explain(pin, file, stack, diff));
