@@ -1,5 +1,23 @@
 import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
+
+/**
+ * Files started before the others (then vitest's own order: slowest, or on a first run largest, first), so that
+ * the longest waits overlap the rest of the suite instead of ending it: the type check (a tsc child process), the
+ * two-year rotation simulation, the walk-through (a vitest child process).
+ */
+const FIRST = ["test/typecheck.test.ts", "test/rotation.simulation.test.ts", "test/walkthrough.test.ts"];
+
+class LongestFirst extends BaseSequencer {
+    override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+        const rank = (f: TestSpecification) => {
+            const i = FIRST.findIndex((p) => f.moduleId.replace(/\\/g, "/").endsWith(p));
+            return i < 0 ? FIRST.length : i;
+        };
+        return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+    }
+}
 
 export default defineConfig({
     test: {
@@ -14,6 +32,7 @@ export default defineConfig({
         maxWorkers: Math.max(2, availableParallelism() - 1),
         // A private temporary folder (checked empty at the end) and the test PKI: test/support/globalSetup.ts.
         globalSetup: ["test/support/globalSetup.ts"],
+        sequence: { sequencer: LongestFirst },
         testTimeout: 120_000,
         hookTimeout: 120_000,
         reporters: ["default", "json"],
