@@ -13,6 +13,7 @@ import { FOUNDRY_LOCAL } from "./config/schema";
 import type { AccessRequest, PrincipalRef, Target } from "./lib/grants";
 import { PrincipalResolver } from "./lib/principals";
 import { declareDelivery } from "./delivery";
+import { nowFromEnvironment } from "./lib/dates";
 import { preflight, type PreflightFacts } from "./preflight";
 
 /** The scope a gateway requests tokens for, for Azure OpenAI and the `/openai/v1/` surface of Foundry. */
@@ -36,11 +37,7 @@ export interface DeployContext {
 }
 
 export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Date {
-    const raw = env.FOUNDRY_ENTRA_NOW;
-    if (!raw) return new Date();
-    const date = new Date(raw);
-    if (Number.isNaN(date.getTime())) throw new pulumi.RunError(`FOUNDRY_ENTRA_NOW: "${raw}" is not a date; expected ISO 8601, e.g. 2026-05-01T00:00:00Z`);
-    return date;
+    return nowFromEnvironment(env, (message) => new pulumi.RunError(message)) ?? new Date();
 }
 
 /** Entry point: parse and validate the whole config first, so bad input registers nothing. */

@@ -12,6 +12,8 @@
  * slot and field it cannot judge.
  */
 import { CliError } from "../lib/cli";
+import { DATE_EXAMPLE, requireDate } from "../lib/dates";
+import { describeValue } from "../lib/excerpt";
 import { SECRET_PLACEHOLDER, type CertificateSlotOutputs, type ClientSecretSlotOutputs } from "../outputs";
 
 const DAY_MS = 86_400_000;
@@ -144,9 +146,8 @@ export function day(d: Date): string {
 
 function date(v: unknown, path: string): Date {
     if (v === SECRET_PLACEHOLDER) throw new ExpiryInputError(`${path} is [secret]; it should not be a secret`);
-    const d = typeof v === "string" ? new Date(v) : undefined;
-    if (!d || Number.isNaN(d.getTime())) throw new ExpiryInputError(`${path}: ${JSON.stringify(v)} is not a date`);
-    return d;
+    if (typeof v !== "string") throw new ExpiryInputError(`${path}: ${describeValue(v)} is not a date; ${DATE_EXAMPLE}`);
+    return requireDate(v, (message) => new ExpiryInputError(`${path}: ${message}`));
 }
 
 /** A JSON object (not null, not a list). */
