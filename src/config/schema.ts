@@ -4,6 +4,7 @@
  * Every key is documented in the README's configuration reference.
  */
 import { z } from "zod";
+import { excerpt } from "../lib/excerpt";
 import { checkRoleSpec, GUID_PATTERN } from "./roles";
 
 /** Maximum lifetime Entra allows for a client secret (24 months). */
@@ -11,7 +12,14 @@ export const MAX_SECRET_DAYS = 730;
 /** Maximum certificate lifetime this project allows (3 years; the policy pack checks the same). */
 export const MAX_CERTIFICATE_DAYS = 1095;
 
-const show = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v) : String(JSON.stringify(v) ?? v));
+/** How a message quotes a value: a short excerpt, never one that looks like a secret (src/lib/excerpt.ts). */
+const show = (v: unknown): string => excerpt(v);
+
+/**
+ * Marks a key whose value may be a secret (a client secret or private key pasted where options go, a kubeconfig's
+ * contents): config messages never quote a value there (src/config/issues.ts reads the mark).
+ */
+export const secretPosition = <T extends z.ZodType>(schema: T): T => schema.meta({ secret: true });
 
 export const guid = () =>
     z.string().regex(GUID_PATTERN, { error: (i) => `${show(i.input)} is not a GUID; expected 8-4-4-4-12 hexadecimal digits` })
@@ -57,7 +65,7 @@ const rotation = {
     graceDays: intIn(1, 365, "days").default(30),
 };
 
-export const CertificateSchema = credentialToggle(z.strictObject({
+export const CertificateSchema = secretPosition(credentialToggle(z.strictObject({
     enabled: z.boolean().default(true),
     validityDays: intIn(1, MAX_CERTIFICATE_DAYS, "days").default(365),
     rsaBits: z.union([z.literal(2048), z.literal(3072), z.literal(4096)], {
@@ -65,13 +73,13 @@ export const CertificateSchema = credentialToggle(z.strictObject({
     }).default(2048),
     subject: z.string().min(1).max(64).optional(),
     ...rotation,
-}));
+})));
 
-export const ClientSecretSchema = credentialToggle(z.strictObject({
+export const ClientSecretSchema = secretPosition(credentialToggle(z.strictObject({
     enabled: z.boolean().default(true),
     validityDays: intIn(1, MAX_SECRET_DAYS, "days (Entra allows client secrets at most 24 months)").default(180),
     ...rotation,
-}));
+})));
 
 export const FederatedCredentialSchema = z.strictObject({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,119}$/, {
@@ -211,7 +219,7 @@ export const KeyVaultDeliverySchema = z.strictObject({
 export const KubernetesDeliverySchema = z.strictObject({
     namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: (i) => `${show(i.input)} is not a valid Kubernetes namespace` }),
     /** Path to a kubeconfig file; the ambient kubeconfig when absent. */
-    kubeconfig: z.string().min(1).optional(),
+    kubeconfig: secretPosition(z.string().min(1)).optional(),
     context: z.string().min(1).optional(),
     format: z.enum(["envoy", "secret"], { error: oneOf("a delivery format", ["envoy", "secret"]) }).default("secret"),
     secretName: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/).optional(),

@@ -13,7 +13,7 @@
  */
 import { CliError } from "../lib/cli";
 import { DATE_EXAMPLE, requireDate } from "../lib/dates";
-import { describeValue } from "../lib/excerpt";
+import { describeValue, withheld } from "../lib/excerpt";
 import { SECRET_PLACEHOLDER, type CertificateSlotOutputs, type ClientSecretSlotOutputs } from "../outputs";
 
 const DAY_MS = 86_400_000;
@@ -95,7 +95,8 @@ type RawSlot = { readonly [K in keyof (CertificateSlotOutputs & ClientSecretSlot
 
 function judgeKind(kind: CredentialKind, raw: unknown, now: Date, withinDays: number): CredentialExpiry[] {
     const path = `gateway.${kind}`;
-    if (!isObject(raw)) throw new ExpiryInputError(`${path} is ${JSON.stringify(raw)}; expected an object`);
+    // The credential's place: a string here is most likely the secret itself, so it is never quoted.
+    if (!isObject(raw)) throw new ExpiryInputError(`${path} is ${withheld(raw)}; expected an object`);
     const field = DATE_FIELD[kind];
     const nextRotationOn = raw.nextRotationOn === undefined ? undefined : date(raw.nextRotationOn, `${path}.nextRotationOn`);
     const slots: RawSlot[] = Array.isArray(raw.slots) && raw.slots.length > 0

@@ -16,7 +16,7 @@ const SECRET_SHAPES: readonly RegExp[] = [
     /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\./, // a JWT (a base64url JSON header, then a payload)
     /\b(?:client-key-data|client-certificate-data|token|password|client-secret|id-token|refresh-token)\s*:/i, // kubeconfig fields
     /\bkind\s*:\s*Config\b/, // a kubeconfig
-    /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#@]*:[^\s/?#@]*@/, // a URL with user:password@
+    /\b[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s/?#@]*:[^\s/?#@]*@/, // a URL with user:password@ (scheme bounded: linear time)
     /^[A-Za-z0-9_.-]{3}\d[A-Za-z]~[A-Za-z0-9_.~-]{30,}$/, // an Entra client secret (40 characters, "Q~" at 5)
     /~[A-Za-z0-9_-]{20,}/, // a generated secret value with a "~" separator
 ];
