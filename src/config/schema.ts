@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { excerpt } from "../lib/excerpt";
+import * as azure from "./azureNames";
 import { checkRoleSpec, GUID_PATTERN } from "./roles";
 
 /** Maximum lifetime Entra allows for a client secret (24 months). */
@@ -27,17 +28,8 @@ export const guid = () =>
             error: "the nil GUID 00000000-0000-0000-0000-000000000000 is a placeholder; put the principal's object id here",
         });
 
-const httpsUrl = () =>
-    z.string().refine((v) => {
-        try {
-            return new URL(v).protocol === "https:";
-        } catch {
-            return false;
-        }
-    }, { error: (i) => `${show(i.input)} is not an https:// URL` });
-
-const UPN = /^[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
-const upn = () => z.string().regex(UPN, { error: (i) => `${show(i.input)} is not a user principal name; expected name@domain, e.g. alice@contoso.com` });
+/** Naming and count rules of Azure and Entra ID, with their sources: azureNames.ts. */
+const { httpsUrl, upn } = azure;
 
 /** Builds "is required" or "<value> is not <what>; allowed: ..." for enum-like fields. */
 const oneOf = (what: string, allowed: readonly string[]) => (i: { input?: unknown }) =>
@@ -85,8 +77,8 @@ export const FederatedCredentialSchema = z.strictObject({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,119}$/, {
         error: (i) => `${show(i.input)} is not a valid federated credential name; use 1-120 letters, digits, "-" or "_"`,
     }),
-    issuer: httpsUrl(),
-    subject: z.string().min(1, { error: "must not be empty; e.g. system:serviceaccount:<namespace>:<service-account>" }).max(600),
+    issuer: azure.ficIssuer(),
+    subject: azure.ficSubject(),
     audiences: z.array(z.string().min(1)).min(1).default(["api://AzureADTokenExchange"]),
     description: z.string().max(600).optional(),
 });
@@ -97,16 +89,14 @@ export const GatewaySchema = z.strictObject({
     owners: z.array(guid()).default([]),
     certificate: CertificateSchema,
     clientSecret: ClientSecretSchema,
-    federatedCredentials: z.array(FederatedCredentialSchema).default([]),
+    federatedCredentials: azure.ficList(FederatedCredentialSchema).default([]),
 });
 
 export const DeploymentSchema = z.strictObject({
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, {
-        error: (i) => `${show(i.input)} is not a valid deployment name; use 1-64 letters, digits, ".", "-" or "_", starting with a letter or digit`,
-    }),
-    model: z.string().min(1),
-    version: z.string().min(1),
-    format: z.string().min(1).default("OpenAI"),
+    name: azure.deploymentName(),
+    model: azure.modelName(),
+    version: azure.modelVersion(),
+    format: azure.modelFormat().default("OpenAI"),
     sku: z.enum(["GlobalStandard", "Standard", "DataZoneStandard", "GlobalProvisionedManaged", "ProvisionedManaged", "DataZoneProvisionedManaged", "GlobalBatch", "DataZoneBatch", "DeveloperTier"], {
         error: (i) => `${show(i.input)} is not a deployment SKU; allowed: GlobalStandard, Standard, DataZoneStandard, GlobalBatch, DataZoneBatch, ProvisionedManaged, GlobalProvisionedManaged, DataZoneProvisionedManaged, DeveloperTier`,
     }).default("GlobalStandard"),
@@ -117,17 +107,15 @@ export const DeploymentSchema = z.strictObject({
 export const FOUNDRY_LOCAL = "foundry-local";
 
 export const AccountSchema = z.strictObject({
-    name: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, {
-        error: (i) => `${show(i.input)} is not a valid account name; use 2-64 lower-case letters, digits or "-", starting and ending with a letter or digit (it is also the endpoint's subdomain)`,
-    }).refine((n) => n !== FOUNDRY_LOCAL, { error: `"${FOUNDRY_LOCAL}" is reserved for the Foundry Local cluster` }),
+    name: azure.accountName().refine((n) => n !== FOUNDRY_LOCAL, { error: `"${FOUNDRY_LOCAL}" is reserved for the Foundry Local cluster` }),
     resourceGroupName: z.string().regex(/^[-\w.()]{1,89}[-\w()]$/, { error: (i) => `${show(i.input)} is not a valid resource group name` }),
     kind: z.enum(["OpenAI", "AIServices"], { error: oneOf("an account kind", ["OpenAI", "AIServices"]) }),
     existing: z.boolean().default(false),
     disableLocalAuth: z.boolean().default(true),
-    location: z.string().min(1).optional(),
-    sku: z.string().min(1).default("S0"),
+    location: azure.location().optional(),
+    sku: azure.accountSku().default("S0"),
     publicNetworkAccess: z.enum(["Enabled", "Disabled"]).default("Enabled"),
-    deployments: z.array(DeploymentSchema).default([]),
+    deployments: azure.caseInsensitivelyUnique(DeploymentSchema, "name", "deployment").default([]),
 });
 
 const role = () => z.string().superRefine((v, ctx) => {
@@ -135,7 +123,7 @@ const role = () => z.string().superRefine((v, ctx) => {
     if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
-const targets = () => z.array(z.string().min(1)).min(1, { error: "must name at least one account; leave the key out to mean every account" }).optional();
+const targets = () => z.array(azure.accountName()).min(1, { error: "must name at least one account; leave the key out to mean every account" }).optional();
 
 export const AccessEntrySchema = z.strictObject({
     user: upn().optional(),
@@ -164,13 +152,11 @@ export const AccessEntrySchema = z.strictObject({
 }, always);
 
 export const ManagedIdentitySchema = z.strictObject({
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$/, {
-        error: (i) => `${show(i.input)} is not a valid identity name; use 3-128 letters, digits, "-" or "_", starting with a letter or digit`,
-    }),
+    name: azure.identityName(),
     principalId: guid().optional(),
     create: z.strictObject({
         resourceGroupName: z.string().regex(/^[-\w.()]{1,89}[-\w()]$/, { error: (i) => `${show(i.input)} is not a valid resource group name` }),
-        location: z.string().min(1).optional(),
+        location: azure.location().optional(),
     }).optional(),
     role: role().default("inference"),
     accounts: targets(),
@@ -185,7 +171,7 @@ export const ManagedIdentitySchema = z.strictObject({
 
 export const FoundryLocalSchema = z.strictObject({
     cluster: z.strictObject({
-        name: z.string().min(1).max(260),
+        name: azure.clusterName(),
         resourceGroupName: z.string().regex(/^[-\w.()]{1,89}[-\w()]$/, { error: (i) => `${show(i.input)} is not a valid resource group name` }),
     }),
     endpoint: httpsUrl(),
@@ -204,7 +190,7 @@ export const FoundryLocalSchema = z.strictObject({
 });
 
 export const KeyVaultDeliverySchema = z.strictObject({
-    name: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]$/, { error: (i) => `${show(i.input)} is not a valid Key Vault name; use 3-24 letters, digits or "-", starting with a letter` }),
+    name: azure.keyVaultName(),
     resourceGroupName: z.string().regex(/^[-\w.()]{1,89}[-\w()]$/, { error: (i) => `${show(i.input)} is not a valid resource group name` }),
     /** Principal ids (e.g. the gateway host's managed identity) to grant Key Vault Secrets User on the stored secrets. */
     readers: z.array(z.strictObject({
@@ -213,7 +199,7 @@ export const KeyVaultDeliverySchema = z.strictObject({
     })).default([]),
     /** Grant the gateway's own service principal Key Vault Secrets User on the stored secrets. */
     grantGateway: z.boolean().default(false),
-    secretPrefix: z.string().regex(/^[A-Za-z0-9-]{0,60}$/, { error: (i) => `${show(i.input)} is not a valid secret name prefix; use letters, digits or "-"` }).optional(),
+    secretPrefix: azure.keyVaultSecretPrefix().optional(),
 });
 
 export const KubernetesDeliverySchema = z.strictObject({
@@ -241,7 +227,7 @@ export const StackConfigSchema = z.strictObject({
     gateway: GatewaySchema.prefault({ certificate: undefined, clientSecret: undefined }),
     accounts: z.array(AccountSchema).default([]),
     access: z.array(AccessEntrySchema).default([]),
-    managedIdentities: z.array(ManagedIdentitySchema).default([]),
+    managedIdentities: azure.caseInsensitivelyUnique(ManagedIdentitySchema, "name", "managed identity").default([]),
     foundryLocal: FoundryLocalSchema.optional(),
     gatewayDelivery: GatewayDeliverySchema.optional(),
     protect: z.boolean({ error: (i) => `expected true or false, got ${show(i.input)}` }).default(false),
