@@ -26,10 +26,18 @@ function looksLikeKeyMaterial(s: string): boolean {
     return /^[A-Za-z0-9+/=_-]{32,}$/.test(s) && /[A-Z]/.test(s) && /[a-z]/.test(s) && /\d/.test(s) && !s.startsWith("/");
 }
 
-/** Whether a text looks like secret material, wherever it was found. */
-export function looksSecret(value: string): boolean {
-    return SECRET_SHAPES.some((p) => p.test(value)) || looksLikeKeyMaterial(value.trim());
+/** Whether a text has the shape of secret material (a PEM block, a JWT, kubeconfig credentials, a URL's password…). */
+export function hasSecretShape(value: string): boolean {
+    return SECRET_SHAPES.some((p) => p.test(value));
 }
+
+/** Whether a text looks like secret material, wherever it was found: a secret's shape, or a long run of key material. */
+export function looksSecret(value: string): boolean {
+    return hasSecretShape(value) || looksLikeKeyMaterial(value.trim());
+}
+
+/** The `user:password@` (or `user@`) of every URL in a text: group 1 is the scheme and `//`. */
+export const URL_USERINFO = /\b([A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/)[^\s/?#@]+@/g;
 
 /** Escapes what would break a message's single line or mislead a terminal (control and bidi characters). */
 function oneLine(s: string): string {

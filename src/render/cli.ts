@@ -10,6 +10,7 @@ import { Command, Option } from "commander";
 import * as pulumi from "@pulumi/pulumi";
 import { YAMLError } from "yaml";
 import { loadStackConfigFile, ProgramFailed } from "../../harness/run";
+import { StackFileError } from "../../harness/stackFile";
 import { CliError, messageOf, parseIsoDate, runCli, type CommandIo, type Failure } from "../lib/cli";
 import { clockFromEnv } from "../program";
 import { utcDay } from "../lib/rotation";
@@ -48,6 +49,7 @@ function readConfig(file: string): ReturnType<typeof loadStackConfigFile> {
         return loadStackConfigFile(file);
     } catch (err) {
         if (err instanceof YAMLError) throw new CliError(`${file} is not valid YAML: ${firstLine(err)}`);
+        if (err instanceof StackFileError) throw new CliError(err.message);
         const reason = (err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : firstLine(err);
         throw new CliError(`cannot read ${file}: ${reason}`);
     }
