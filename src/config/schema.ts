@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { excerpt } from "../lib/excerpt";
+import { principalIdentity, principalSlug, type Principal } from "../lib/names";
 import * as azure from "./azureNames";
 import { checkRoleSpec, GUID_PATTERN } from "./roles";
 
@@ -222,11 +223,33 @@ export const GatewayDeliverySchema = z.strictObject({
     kubernetes: KubernetesDeliverySchema.optional(),
 });
 
+/**
+ * Two entries naming different principals whose resource names would still be the same (plain names that differ
+ * only in their separators, "R D" and "R-D": lib/names.ts keeps plain names' slugs as they were): refused, rather
+ * than one principal's grants landing on the other's resources.
+ */
+function distinctPrincipalNames(entries: readonly z.output<typeof AccessEntrySchema>[], ctx: z.core.$RefinementCtx): void {
+    const seen = new Map<string, { index: number; identity: string; name: string }>();
+    entries.forEach((e, index) => {
+        const [key, name, principal]: [string, string, Principal] | [undefined, undefined, undefined] =
+            e.user !== undefined ? ["user", e.user, { kind: "user", upn: e.user }]
+                : e.group !== undefined ? ["group", e.group, { kind: "group", displayName: e.group }] : [undefined, undefined, undefined];
+        if (!principal) return;
+        const slug = principalSlug(principal);
+        const identity = principalIdentity(principal);
+        const first = seen.get(slug);
+        if (!first) seen.set(slug, { index, identity, name });
+        else if (first.identity !== identity) {
+            ctx.addIssue({ code: "custom", path: [index, key], message: `${excerpt(name)} and access[${first.index}] (${excerpt(first.name)}) are different ${key}s whose resource names would be the same (${slug}); name one of them by principalId with principalType: ${key === "user" ? "User" : "Group"}` });
+        }
+    });
+}
+
 /** Every key of the `foundry-entra` namespace, with its schema. */
 export const StackConfigSchema = z.strictObject({
     gateway: GatewaySchema.prefault({ certificate: undefined, clientSecret: undefined }),
     accounts: z.array(AccountSchema).default([]),
-    access: z.array(AccessEntrySchema).default([]),
+    access: z.array(AccessEntrySchema).superRefine(distinctPrincipalNames).default([]),
     managedIdentities: azure.caseInsensitivelyUnique(ManagedIdentitySchema, "name", "managed identity").default([]),
     foundryLocal: FoundryLocalSchema.optional(),
     gatewayDelivery: GatewayDeliverySchema.optional(),
