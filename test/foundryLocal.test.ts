@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RunResult } from "../harness/run";
 import { AZURE_CLI_CLIENT_ID, foundryLocalIds } from "../components/foundryLocalApi";
-import { ROLES } from "../src/config/roles";
 import { stableGuid } from "../src/lib/ids";
 import { at, devConfig, devWith, named, ofType, render, RT } from "./helpers";
+import { MICROSOFT } from "./support/builtInRoles";
 
 const FL = { cluster: { name: "arc-edge-01", resourceGroupName: "rg-edge" }, endpoint: "https://foundry.edge.contoso.com" };
 const clusterId = (r: RunResult) => `/subscriptions/${r.mocks.subscriptionId}/resourceGroups/rg-edge/providers/Microsoft.Kubernetes/connectedClusters/arc-edge-01`;
@@ -83,7 +83,7 @@ describe("ArcCluster", () => {
             principalId: stableGuid("mock", "principalId", "arc", "arc-edge-01"),
             principalType: "ServicePrincipal",
             scope: clusterId(r),
-            roleDefinitionId: `/subscriptions/${r.mocks.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ROLES.openAiUser.guid}`,
+            roleDefinitionId: `/subscriptions/${r.mocks.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${MICROSOFT["Cognitive Services OpenAI User"]}`,
         });
     });
 
