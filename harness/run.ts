@@ -142,7 +142,14 @@ async function resolveDeep(v: unknown, path: string, secrets: string[]): Promise
  * scalars as strings. Encrypted (`secure:`) values cannot be read offline and become "[secret]".
  */
 export function loadStackConfigFile(path: string): { stack: string; config: Record<string, string> } {
-    const parsed: unknown = parseYaml(readFileSync(path, "utf8"));
+    let parsed: unknown;
+    try {
+        parsed = parseYaml(readFileSync(path, "utf8"));
+    } catch (err) {
+        // The yaml library recurses into nested collections and reports running out of stack as a YAML error.
+        if (err instanceof Error && /Maximum call stack/.test(err.message)) throw new StackFileError(path, ["values are nested deeper than a stack config can be"]);
+        throw err;
+    }
     // The file's shape first (harness/stackFile.ts): a typo there would otherwise render the default stack.
     const problems = stackFileProblems(parsed);
     if (problems.length > 0) throw new StackFileError(path, problems);

@@ -4,7 +4,7 @@
  * Shared by the program's config and the bootstrap's, so both speak the same way.
  */
 import type { z } from "zod";
-import { describeValue, withheld } from "../lib/excerpt";
+import { describeValue, excerpt, withheld } from "../lib/excerpt";
 
 export interface NamespaceReader {
     /** The key path a user types, e.g. `foundry-entra:access[2].principalId`. */
@@ -27,7 +27,7 @@ export function namespaceReader(namespace: string, root: z.ZodObject, hiddenKeys
         let out = namespace;
         path.forEach((part, i) => {
             if (typeof part === "number") out += `[${part}]`;
-            else out += i === 0 ? `:${String(part)}` : `.${String(part)}`;
+            else out += i === 0 ? `:${keyName(part)}` : `.${keyName(part)}`;
         });
         return out;
     };
@@ -87,7 +87,7 @@ export function namespaceReader(namespace: string, root: z.ZodObject, hiddenKeys
             if (fullKey.slice(0, sep) !== namespace) continue;
             const key = fullKey.slice(sep + 1);
             if (!known.includes(key)) {
-                problems.push(`${namespace}:${key}: unknown key; allowed: ${known.map((k) => `${namespace}:${k}`).join(", ")}`);
+                problems.push(`${namespace}:${keyName(key)}: unknown key; allowed: ${known.map((k) => `${namespace}:${k}`).join(", ")}`);
                 continue;
             }
             input[key] = decode(value);
@@ -99,6 +99,12 @@ export function namespaceReader(namespace: string, root: z.ZodObject, hiddenKeys
 }
 
 const depth = (issues: readonly z.core.$ZodIssue[]) => Math.max(0, ...issues.map((i) => i.path.length));
+
+/** A key as a key path shows it: as typed when it is a plain name, else a short excerpt (a key comes from the input too). */
+function keyName(key: PropertyKey): string {
+    const k = String(key);
+    return /^[A-Za-z0-9_-]{1,40}$/.test(k) ? k : `[${excerpt(k)}]`;
+}
 
 /** Whether a schema carries the secret-position mark (`.meta({ secret: true })`). */
 function isSecret(schema: unknown): boolean {

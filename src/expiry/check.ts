@@ -13,7 +13,7 @@
  */
 import { CliError } from "../lib/cli";
 import { DATE_EXAMPLE, requireDate } from "../lib/dates";
-import { describeValue, withheld } from "../lib/excerpt";
+import { describeValue, excerpt, withheld } from "../lib/excerpt";
 import { SECRET_PLACEHOLDER, type CertificateSlotOutputs, type ClientSecretSlotOutputs } from "../outputs";
 
 const DAY_MS = 86_400_000;
@@ -116,8 +116,10 @@ function judgeKind(kind: CredentialKind, raw: unknown, now: Date, withinDays: nu
         const status: ExpiryStatus = !current ? (soon ? "retiring" : "ok") : daysLeft <= 0 ? "expired" : soon ? "expiring" : "ok";
         const generation = typeof s.generation === "number" ? s.generation : null;
         const base = {
-            kind, path, slot: typeof s.slot === "string" ? s.slot : "single", generation, current, expiresOn, daysLeft, status,
-            ...(typeof s.thumbprint === "string" && s.thumbprint !== SECRET_PLACEHOLDER ? { thumbprint: s.thumbprint } : {}),
+            // The report quotes what it read: a slot name as the program writes one ("a", "b", "single") or a short
+            // excerpt, a thumbprint only when it is one (40 hexadecimal digits).
+            kind, path, slot: typeof s.slot !== "string" ? "single" : /^[A-Za-z0-9_-]{1,16}$/.test(s.slot) ? s.slot : excerpt(s.slot), generation, current, expiresOn, daysLeft, status,
+            ...(typeof s.thumbprint === "string" && /^[0-9A-Fa-f]{40}$/.test(s.thumbprint) ? { thumbprint: s.thumbprint } : {}),
             ...(current && nextRotationOn ? { nextRotationOn } : {}),
         };
         return status === "expiring" || status === "expired" ? { ...base, fix: fixFor(kind, now, withinDays, nextRotationOn) } : base;

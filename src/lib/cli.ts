@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { text } from "node:stream/consumers";
 import { CommanderError, InvalidArgumentError, type Command, type OptionValues } from "commander";
 import { nowFromEnvironment, requireDate } from "./dates";
+import { excerpt } from "./excerpt";
 
 /** A stream a command writes to: process.stdout or process.stderr, or a stand-in in tests. */
 export interface OutputStream {
@@ -71,7 +72,8 @@ export async function runCli<O extends OptionValues>(argv: readonly string[], io
     program.exitOverride().configureOutput({
         writeOut: (s) => io.stdout.write(s),
         writeErr: (s) => io.stderr.write(s),
-        outputError: (s, write) => write(`${name}: ${s.replace(/^error: /, "")}`),
+        // Commander quotes the argument it refused: at most a short excerpt of it (src/lib/excerpt.ts).
+        outputError: (s, write) => write(`${name}: ${s.replace(/^error: /, "").replace(/argument '([^]*?)' is invalid/, (_m, v: string) => `argument ${excerpt(v)} is invalid`)}`),
     });
     try {
         program.parse([...argv], { from: "user" });

@@ -31,8 +31,8 @@ function calendarReason(err: unknown): string {
 export function parseDate(text: string): DateParse {
     if (DATE_ONLY.test(text)) {
         try {
-            const d = Temporal.PlainDate.from(text);
-            return { ok: true, date: new Date(Date.UTC(d.year, d.month - 1, d.day)) };
+            // Midnight UTC (Date.UTC would read the years 0-99 as 1900-1999).
+            return { ok: true, date: new Date(Temporal.PlainDate.from(text).toZonedDateTime("UTC").epochMilliseconds) };
         } catch (err) {
             return { ok: false, reason: calendarReason(err) };
         }

@@ -2,6 +2,7 @@
  * `npm run token-doctor`: decodes an access token offline and says whether Azure OpenAI / Foundry and the
  * Foundry Local sidecar would accept it, and why not. The CLI (tools/token-doctor.ts) only parses arguments.
  */
+import { looksSecret, WITHHELD } from "../lib/excerpt";
 import { asChecks, checklistJson, type CheckGroup } from "../verify/checklist";
 import { COGNITIVE_SERVICES_AUDIENCES, FOUNDRY_PROJECT_AUDIENCES } from "./constants";
 import { decodeAccessToken, NotAJwtError, type DecodedToken } from "./decode";
@@ -71,14 +72,24 @@ export function diagnose(input: string, options: DoctorOptions): DoctorResult {
     const chosen = options.targets ? [] : [info(targets.length === 1
         ? `judged for ${TARGET_LABELS[targets[0]!]}: the token's audience names it (--for chooses)`
         : "judged for every target: the token's audience names none of them (--for chooses)")];
-    const groups: CheckGroup[] = [{ title: "Token", checks: asChecks("token", [...describe(token), ...chosen]) }];
+    const groups: CheckGroup[] = [{ title: "Token", checks: asChecks("token", [...describe(token), ...chosen].map(tidy)) }];
     const accepted: Partial<Record<Target, boolean>> = {};
     for (const target of targets) {
         const a = assessToken(token, target, options.expect);
         accepted[target] = a.accepted;
-        groups.push({ title: `${TARGET_LABELS[target]}: ${a.accepted ? "accepted" : "rejected"}`, checks: asChecks(target, a.findings) });
+        groups.push({ title: `${TARGET_LABELS[target]}: ${a.accepted ? "accepted" : "rejected"}`, checks: asChecks(target, a.findings.map(tidy)) });
     }
     return { exitCode: Object.values(accepted).every(Boolean) ? 0 : 1, groups, accepted };
+}
+
+/**
+ * A finding as it may print: its title quotes the token's claims, which are the token holder's to choose — a
+ * claim that looks like a secret is withheld, a long one cut short, control characters escaped (one line each).
+ */
+function tidy(f: Finding): Finding {
+    const title = f.title.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+        .replace(/\S{81,}/g, (word) => (looksSecret(word) ? WITHHELD : `${word.slice(0, 60)}… (${word.length} characters)`));
+    return { ...f, title: looksSecret(title) ? `${title.split(" ").slice(0, 3).join(" ")} ${WITHHELD}` : title };
 }
 
 /** The JSON `--json` prints. */
