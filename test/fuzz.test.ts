@@ -24,7 +24,7 @@ import { parseDate } from "../src/lib/dates";
 import { main as render } from "../src/render/cli";
 import { main as tokenDoctor } from "../src/token/cli";
 import { BASE_STACK_FILE, ROOT } from "./helpers";
-import { deepJsonText, filesUnder, fuzzOptions, holds, hostileString, hostileValue, mutate, mutation, plantedSecret, runs, SEED } from "./support/fuzz";
+import { deepJsonText, filesUnder, fuzzOptions, holds, hostileString, hostileValue, mutate, mutation, plantedSecret, runs, SEED, withinTime } from "./support/fuzz";
 import { runTool } from "./support/inProcess";
 
 const OUTPUTS_TEXT = readFileSync(join(ROOT, "test", "fixtures", "gateway", "outputs.dev.json"), "utf8");
@@ -81,7 +81,7 @@ describe(`fuzz (seed ${SEED})`, () => {
                     // Now and then not JSON at all (the text cut short at a random place), or JSON nested 100,000 deep.
                     const json = JSON.stringify(doc);
                     const text = form === "cut" ? json.slice(0, mutations[0]!.pick % 4000) : form === "deep" ? deepJsonText("gateway", 100_000) : json;
-                    const r = await runTool(t.main, t.argv, { stdin: text });
+                    const r = await withinTime(() => runTool(t.main, t.argv, { stdin: text }));
                     holds(r, { tool: t.tool, secrets: [...OUTPUT_SECRETS, ...(planted ? [planted[0].marker] : [])], ...(t.json ? { json: true } : {}) });
                 }), fuzzOptions(40));
         }
@@ -96,7 +96,7 @@ describe(`fuzz (seed ${SEED})`, () => {
         );
         await fc.assert(fc.asyncProperty(token, fc.boolean(), fc.boolean(), async (t, json, viaStdin) => {
             const argv = [...(json ? ["--json"] : []), "--tenant", OUTPUTS.tenantId, viaStdin ? "-" : t];
-            const r = await runTool(tokenDoctor, argv, { stdin: viaStdin ? t : "" });
+            const r = await withinTime(() => runTool(tokenDoctor, argv, { stdin: viaStdin ? t : "" }));
             const signature = t.split(".")[2] ?? "";
             holds(r, { tool: "token-doctor", ...(json ? { json: true } : {}), secrets: signature.length >= 16 ? [signature] : [] });
         }), fuzzOptions(150));
@@ -109,9 +109,9 @@ describe(`fuzz (seed ${SEED})`, () => {
             if (planted) setAt(config, planted[1], planted[0].text);
             return { config, secret: planted?.[0].marker };
         });
-        fc.assert(fc.property(mutatedConfig, ({ config, secret }) => {
+        await fc.assert(fc.asyncProperty(mutatedConfig, async ({ config, secret }) => {
             const runtime = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v) ?? "null"]));
-            const parsed = parseStackConfig(runtime, { stack: "dev" });
+            const parsed = await withinTime(() => parseStackConfig(runtime, { stack: "dev" }));
             if (parsed.ok) return;
             for (const line of parsed.problems) {
                 expect(line, "one line per problem").not.toContain("\n");
@@ -126,8 +126,8 @@ describe(`fuzz (seed ${SEED})`, () => {
             mkdirSync(join(caseDir, "out"), { recursive: true });
             const file = join(caseDir, "Pulumi.fuzz.yaml");
             writeFileSync(file, toYaml({ config }));
-            const r = await runTool(render, ["--config", file, "--format", "json", "--now", "2026-01-01", "--out", join(caseDir, "out", "render.json")],
-                { extra: { cwd: caseDir, projectDir: caseDir, env: {} } });
+            const r = await withinTime(() => runTool(render, ["--config", file, "--format", "json", "--now", "2026-01-01", "--out", join(caseDir, "out", "render.json")],
+                { extra: { cwd: caseDir, projectDir: caseDir, env: {} } }));
             // A config the program refuses prints the program's own lines, as `pulumi up` would: a head, then one key path a line.
             holds(r, { tool: "render", secrets: secret ? [secret] : [], errorHead: /^(render: |Invalid stack configuration \(\d+ problems?\):$)/ });
             if (r.stderr.startsWith("Invalid")) for (const l of r.stderr.trimEnd().split("\n").slice(1)) expect(l).toMatch(/^ {2}[A-Za-z0-9_.-]+:\S/);
@@ -155,7 +155,7 @@ describe(`fuzz (seed ${SEED})`, () => {
 
         await fc.assert(fc.asyncProperty(fc.oneof(hostileString(), fc.date({ noInvalidDate: true }).map((d) => d.toISOString())), fc.boolean(), async (text, viaEnv) => {
             const argv = viaEnv ? [] : ["--now", text];
-            const r = await runTool(expiry, argv, { stdin: OUTPUTS_TEXT, extra: { env: viaEnv ? { FOUNDRY_ENTRA_NOW: text } : {} } });
+            const r = await withinTime(() => runTool(expiry, argv, { stdin: OUTPUTS_TEXT, extra: { env: viaEnv ? { FOUNDRY_ENTRA_NOW: text } : {} } }));
             holds(r, { tool: "expiry", secrets: OUTPUT_SECRETS });
             if (text !== "" && !parseDate(text).ok) expect(r.code, `${JSON.stringify(text.slice(0, 80))} is refused`).toBe(2);
         }), fuzzOptions(60));

@@ -22,6 +22,18 @@ export const runs = (base: number): number => Math.round(base * SCALE);
 /** Longest a single case may take before it counts as a hang (generous: cases take milliseconds). */
 export const CASE_TIMEOUT_MS = 10_000;
 
+/**
+ * Runs one case and fails it when it took longer than CASE_TIMEOUT_MS: fast-check's timeout plugin cuts off an
+ * async case that waits, but nothing can interrupt synchronous code spinning (a regular expression backtracking on
+ * a long value), so the time is checked once it returns too.
+ */
+export async function withinTime<T>(work: () => T | Promise<T>): Promise<T> {
+    const start = performance.now();
+    const result = await work();
+    expect(performance.now() - start, "a case hangs").toBeLessThan(CASE_TIMEOUT_MS);
+    return result;
+}
+
 /** fast-check's options for one property: the seed, the case count, and the per-case time limit. */
 export const fuzzOptions = (base: number): fc.Parameters<unknown> => ({ seed: SEED, numRuns: runs(base), plugins: [fc.timeout(CASE_TIMEOUT_MS)] });
 
