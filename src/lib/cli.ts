@@ -73,7 +73,7 @@ export async function runCli<O extends OptionValues>(argv: readonly string[], io
         writeOut: (s) => io.stdout.write(s),
         writeErr: (s) => io.stderr.write(s),
         // Commander quotes the argument it refused: at most a short excerpt of it (src/lib/excerpt.ts).
-        outputError: (s, write) => write(`${name}: ${s.replace(/^error: /, "").replace(/argument '([^]*?)' is invalid/, (_m, v: string) => `argument ${excerpt(v)} is invalid`)}`),
+        outputError: (s, write) => write(`${name}: ${s.replace(/^error: /, "").replace(/argument '([^]*?)' is invalid/, (m, v: string) => (excerpt(v) === JSON.stringify(v) ? m : `argument ${excerpt(v)} is invalid`))}`),
     });
     try {
         program.parse([...argv], { from: "user" });
