@@ -88,7 +88,7 @@ export function diagnose(input: string, options: DoctorOptions): DoctorResult {
  */
 function tidy(f: Finding): Finding {
     const title = f.title.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
-        .replace(/\S{81,}/g, (word) => (looksSecret(word) ? WITHHELD : `${word.slice(0, 60)}… (${word.length} characters)`));
+        .replace(/\S{161,}/g, (word) => (looksSecret(word) ? WITHHELD : `${word.slice(0, 100)}… (${word.length} characters)`));
     return { ...f, title: looksSecret(title) ? `${title.split(" ").slice(0, 3).join(" ")} ${WITHHELD}` : title };
 }
 
