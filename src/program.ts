@@ -6,13 +6,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as azuread from "@pulumi/azuread";
-import { ArcCluster, FoundryAccount, FoundryLocalApi, GatewayIdentity, InferenceAccess, ManagedIdentityAccess } from "../components";
+import { FoundryAccount, GatewayIdentity, InferenceAccess, ManagedIdentityAccess } from "../components";
 import { ConfigError, NAMESPACE, parseStackConfig } from "./config/parse";
 import type { StackConfig } from "./config/types";
-import { FOUNDRY_LOCAL } from "./config/schema";
+import { isFoundryLocalTarget } from "./config/foundryLocal";
 import type { AccessRequest, PrincipalRef, Target } from "./lib/grants";
 import { PrincipalResolver } from "./lib/principals";
 import { declareDelivery } from "./delivery";
+import { declareFoundryLocal } from "./foundryLocal";
 import { preflight, type PreflightFacts } from "./preflight";
 
 /** The scope a gateway requests tokens for, for Azure OpenAI and the `/openai/v1/` surface of Foundry. */
@@ -80,54 +81,23 @@ export function declareStack(config: StackConfig, ctx: DeployContext, facts: Pre
     // Expand access entries into one request per principal and target; the gateway always gets inference.
     const resolver = new PrincipalResolver();
     const requests: AccessRequest[] = [
-        ...[...targets.keys(), ...(config.foundryLocal ? [FOUNDRY_LOCAL] : [])].map((target) => ({ principal: gatewayPrincipal, role: "inference", target })),
+        ...[...targets.keys(), ...(config.foundryLocal?.targets ?? [])].map((target) => ({ principal: gatewayPrincipal, role: "inference", target })),
         ...config.access.flatMap((e) => e.targets.map((target) => ({ principal: resolver.resolve(e.principal), role: e.role, target }))),
     ];
 
     new InferenceAccess("access", {
-        requests: requests.filter((r) => r.target !== FOUNDRY_LOCAL),
+        requests: requests.filter((r) => !isFoundryLocalTarget(r.target)),
         accounts: targets,
         subscriptionId: ctx.subscriptionId,
     });
 
-    let foundryLocalOutputs: Record<string, unknown> | undefined;
-    let foundryLocalRole: { appRoleId: string; servicePrincipalObjectId: pulumi.Output<string> } | undefined;
-    if (config.foundryLocal) {
-        const fl = config.foundryLocal;
-        const api = new FoundryLocalApi("foundry-local-api", {
-            displayName: fl.apiDisplayName,
-            owners,
-            scopeValue: fl.scopeValue,
-            appRoleValue: fl.appRoleValue,
-            preAuthorizeAzureCli: fl.preAuthorizeAzureCli,
-            idSeed: { project: config.project, stack: config.stack },
-            gatewayServicePrincipalObjectId: gateway.servicePrincipalObjectId,
-            protect: config.protect,
-        });
-        const cluster = new ArcCluster("arc-cluster", {
-            config: fl,
-            subscriptionId: ctx.subscriptionId,
-            requests: requests.filter((r) => r.target === FOUNDRY_LOCAL),
-            tenantId: ctx.tenantId,
-            apiClientId: api.clientId,
-        });
-        targets.set(FOUNDRY_LOCAL, { kind: "FoundryLocal", scope: cluster.clusterId });
-        foundryLocalRole = { appRoleId: api.appRoleId, servicePrincipalObjectId: api.servicePrincipalObjectId };
-        foundryLocalOutputs = {
-            clientId: api.clientId,
-            identifierUri: api.identifierUri,
-            userScope: api.userScope,
-            appScope: api.appScope,
-            endpoint: fl.endpoint,
-            clusterId: cluster.clusterId,
-            scopeId: api.scopeId,
-            appRoleId: api.appRoleId,
-            appRole: fl.appRoleValue,
-        };
-    }
+    const foundryLocal = config.foundryLocal && declareFoundryLocal(config, config.foundryLocal, ctx, {
+        owners, gatewayServicePrincipalObjectId: gateway.servicePrincipalObjectId, requests: requests.filter((r) => isFoundryLocalTarget(r.target)),
+    });
+    for (const [name, target] of foundryLocal?.targets ?? []) targets.set(name, target);
 
     const identities = config.managedIdentities.map((m) => [m.name, new ManagedIdentityAccess(`mi-${m.name}`, {
-        config: m, targets, subscriptionId: ctx.subscriptionId, ...(foundryLocalRole ? { foundryLocal: foundryLocalRole } : {}),
+        config: m, targets, subscriptionId: ctx.subscriptionId, ...(foundryLocal ? { foundryLocal: foundryLocal.role } : {}),
     })] as const);
 
     const delivery = declareDelivery(config, gateway, gatewayPrincipal, ctx, facts);
@@ -144,7 +114,7 @@ export function declareStack(config: StackConfig, ctx: DeployContext, facts: Pre
             localAuthDisabled: a.localAuthDisabled,
             deployments: a.deployments,
         }])),
-        ...(foundryLocalOutputs ? { foundryLocal: foundryLocalOutputs } : {}),
+        ...(foundryLocal ? { foundryLocal: foundryLocal.outputs } : {}),
         managedIdentities: Object.fromEntries(identities.map(([n, m]) => [n, {
             principalId: m.principalId,
             ...(m.clientId ? { clientId: m.clientId } : {}),

@@ -4,6 +4,7 @@
  * are reported at once.
  */
 import { principalLabel, principalSlug, type Principal } from "../lib/names";
+import { foundryLocalTargets, isFoundryLocalTarget, normaliseFoundryLocal } from "./foundryLocal";
 import { namespaceReader } from "./issues";
 import { resolveRole } from "./roles";
 import { FOUNDRY_LOCAL, StackConfigSchema, type RawStackConfig } from "./schema";
@@ -62,19 +63,27 @@ function normalise(raw: RawStackConfig, ctx: Ctx, problems: string[]): StackConf
         "the same issuer and subject are already used by");
     raw.accounts.forEach((a, i) => duplicates(a.deployments.map((d) => d.name), ["accounts", i, "deployments"], "name", problem));
 
+    const reporter = { problem, keyPath };
+    const fl = raw.foundryLocal;
+    if (fl && fl.scopeValue === fl.appRoleValue) {
+        problem(["foundryLocal", "appRoleValue"], `"${fl.appRoleValue}" equals scopeValue; scope and app role values share one namespace in Entra and must differ`);
+    }
+    const foundryLocal = fl && normaliseFoundryLocal(fl, fl.apiDisplayName ?? `${project}-${ctx.stack}-foundry-local-api`, reporter);
+
     const accountNames = new Set(raw.accounts.map((a) => a.name));
-    const allTargets = [...raw.accounts.map((a) => a.name), ...(raw.foundryLocal ? [FOUNDRY_LOCAL] : [])];
+    const allTargets = [...raw.accounts.map((a) => a.name), ...(foundryLocal?.targets ?? [])];
+    // Targets as written are checked here; what is kept are concrete ones (foundry-local expands to its sites).
     const checkTargets = (list: readonly string[] | undefined, path: readonly PropertyKey[]): string[] => {
         if (list === undefined) return allTargets;
-        list.forEach((t, j) => {
-            if (t === FOUNDRY_LOCAL) {
-                if (!raw.foundryLocal) problem([...path, j], `"${FOUNDRY_LOCAL}" needs ${NAMESPACE}:foundryLocal to be configured`);
-            } else if (!accountNames.has(t)) {
+        const concrete = list.flatMap((t, j) => {
+            if (t === FOUNDRY_LOCAL || isFoundryLocalTarget(t)) return foundryLocalTargets(foundryLocal, t, [...path, j], reporter);
+            if (!accountNames.has(t)) {
                 problem([...path, j], `"${t}" is not a declared account; declared: ${[...accountNames, ...(raw.foundryLocal ? [FOUNDRY_LOCAL] : [])].join(", ") || "(none)"}`);
             }
+            return [t];
         });
         duplicates([...list], path, undefined, problem);
-        return [...list];
+        return concrete;
     };
 
     const access: AccessGrantConfig[] = [];
@@ -107,11 +116,6 @@ function normalise(raw: RawStackConfig, ctx: Ctx, problems: string[]): StackConf
         if (!location) problem(["accounts", i, "location"], "is required because azure-native:location is not set");
         return { ...a, location: location ?? "" };
     });
-
-    const fl = raw.foundryLocal;
-    if (fl && fl.scopeValue === fl.appRoleValue) {
-        problem(["foundryLocal", "appRoleValue"], `"${fl.appRoleValue}" equals scopeValue; scope and app role values share one namespace in Entra and must differ`);
-    }
 
     const credential = <T extends { enabled: boolean; validityDays: number; rotateEveryDays?: number | undefined; graceDays: number }>(
         c: T, key: "certificate" | "clientSecret") => {
@@ -161,12 +165,7 @@ function normalise(raw: RawStackConfig, ctx: Ctx, problems: string[]): StackConf
         accounts,
         access,
         managedIdentities,
-        ...(fl ? {
-            foundryLocal: {
-                ...fl,
-                apiDisplayName: fl.apiDisplayName ?? `${project}-${ctx.stack}-foundry-local-api`,
-            },
-        } : {}),
+        ...(foundryLocal ? { foundryLocal } : {}),
         ...(delivery ? {
             gatewayDelivery: {
                 ...(delivery.keyVault ? { keyVault: { ...delivery.keyVault, secretPrefix: delivery.keyVault.secretPrefix ?? `${ctx.stack}-gateway` } } : {}),

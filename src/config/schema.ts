@@ -105,7 +105,7 @@ export const DeploymentSchema = z.strictObject({
     capacity: intIn(1, 100000, "capacity units").default(10),
 });
 
-/** Reserved target name meaning "the Foundry Local cluster". */
+/** Reserved target name meaning "every Foundry Local site" (`foundry-local/<cluster>`: one site of a fleet). */
 export const FOUNDRY_LOCAL = "foundry-local";
 
 export const AccountSchema = z.strictObject({
@@ -175,12 +175,27 @@ export const ManagedIdentitySchema = z.strictObject({
     }
 }, always);
 
-export const FoundryLocalSchema = z.strictObject({
-    cluster: z.strictObject({
-        name: z.string().min(1).max(260),
-        resourceGroupName: z.string().regex(/^[-\w.()]{1,89}[-\w()]$/, { error: (i) => `${show(i.input)} is not a valid resource group name` }),
-    }),
+/** An Arc-connected cluster, looked up (not managed) by name in its resource group. */
+const ClusterSchema = z.strictObject({
+    name: z.string().min(1).max(260),
+    resourceGroupName: z.string().regex(/^[-\w.()]{1,89}[-\w()]$/, { error: (i) => `${show(i.input)} is not a valid resource group name` }),
+});
+
+/** One site of a fleet (`foundryLocal.clusters`): its cluster and the endpoint gateways call there. */
+export const FoundryLocalSiteSchema = ClusterSchema.extend({
     endpoint: httpsUrl(),
+    /** This cluster was the single form's `cluster`: its resources keep their state (aliases to the old names). */
+    fromSingleForm: z.boolean().default(false),
+});
+
+export const FoundryLocalSchema = z.strictObject({
+    /** The single form: one cluster and its endpoint. */
+    cluster: ClusterSchema.optional(),
+    endpoint: httpsUrl().optional(),
+    /** The fleet form: many clusters, one API app registration. */
+    clusters: z.array(FoundryLocalSiteSchema).min(1, { error: "must list at least one cluster; for one cluster, `cluster` and `endpoint` also do" }).optional(),
+    /** Where grants to every site are made: at each cluster, or once at each resource group of the fleet. */
+    grantScope: z.enum(["cluster", "resourceGroup"], { error: oneOf("a grant scope", ["cluster", "resourceGroup"]) }).default("cluster"),
     /** Display name of the API app registration. */
     apiDisplayName: z.string().min(1).max(120).optional(),
     scopeValue: z.string().regex(/^[A-Za-z0-9_.-]{1,120}$/, { error: (i) => `${show(i.input)} is not a valid scope value` }).default("foundry_access"),
@@ -193,7 +208,21 @@ export const FoundryLocalSchema = z.strictObject({
         releaseNamespace: z.string().min(1).default("foundry-local-operator"),
         version: z.string().min(1).optional(),
     }).prefault({}),
-});
+}).superRefine((value, ctx) => {
+    // Exactly one form: `cluster` with `endpoint`, or `clusters` (each entry with its own endpoint).
+    const f = fieldsOf(value);
+    if (!f) return;
+    const single = ["cluster", "endpoint"].filter((k) => f[k] !== undefined);
+    if (f.clusters !== undefined) {
+        if (single.length > 0) {
+            ctx.addIssue({ code: "custom", path: [single[0]!], message: `is the single-cluster form; with clusters, give each cluster its endpoint in its entry and leave ${single.join(" and ")} out` });
+        }
+    } else {
+        if (f.cluster === undefined) ctx.addIssue({ code: "custom", path: ["cluster"], message: "is required (the Arc-connected cluster: { name, resourceGroupName }), or list a fleet in clusters" });
+        if (f.endpoint === undefined) ctx.addIssue({ code: "custom", path: ["endpoint"], message: "is required with cluster: the https URL gateways call" });
+        if (f.grantScope === "resourceGroup") ctx.addIssue({ code: "custom", path: ["grantScope"], message: "resourceGroup needs a fleet (clusters); one cluster is granted at its own scope" });
+    }
+}, always);
 
 export const KeyVaultDeliverySchema = z.strictObject({
     name: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]$/, { error: (i) => `${show(i.input)} is not a valid Key Vault name; use 3-24 letters, digits or "-", starting with a letter` }),

@@ -1,0 +1,66 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { FoundryLocalConfig, FoundryLocalSiteConfig } from "../src/config/types";
+import { FOUNDRY_LOCAL } from "../src/config/schema";
+import { declareGrants, type AccessRequest } from "../src/lib/grants";
+import { ArcCluster } from "./arcCluster";
+
+/** One site of the group and who gets which role at its cluster. */
+export interface FoundryLocalSiteArgs {
+    readonly site: FoundryLocalSiteConfig;
+    /** Grants at the cluster scope, each with target "foundry-local". @default [] */
+    readonly requests: readonly AccessRequest[];
+}
+
+export interface FoundryLocalResourceGroupArgs {
+    /** The resource group's name, as configured (its grants' scope). */
+    readonly resourceGroupName: string;
+    /** The fleet's sites in this resource group, in config order. */
+    readonly sites: readonly FoundryLocalSiteArgs[];
+    /** Grants at the resource group's scope (`grantScope: resourceGroup`), each with target "foundry-local". @default [] */
+    readonly requests: readonly AccessRequest[];
+    /** Install the Foundry Local extension on every cluster (`foundry-entra:foundryLocal.installExtension`). @default false */
+    readonly installExtension?: boolean;
+    /** The extension's settings (`foundry-entra:foundryLocal.extension`). */
+    readonly extension: FoundryLocalConfig["extension"];
+    /** Subscription holding the clusters and the role definitions. */
+    readonly subscriptionId: string;
+    /** Tenant the extensions' sidecars validate tokens for. */
+    readonly tenantId: string;
+    /** Client id of the fleet's one Foundry Local API app registration. */
+    readonly apiClientId: pulumi.Input<string>;
+}
+
+/**
+ * The sites of a Foundry Local fleet that live in one resource group, and the role assignments made at that resource
+ * group's scope. A grant there reaches every connected cluster in the group by inheritance — those added later, and
+ * any not in this stack, too (docs/fleet.md, "Grants that scale").
+ */
+export class FoundryLocalResourceGroup extends pulumi.ComponentResource {
+    /** ARM id of the resource group. */
+    public readonly resourceGroupId: string;
+    /** Each site's cluster component, by site key. */
+    public readonly clusters: ReadonlyMap<string, ArcCluster>;
+
+    constructor(name: string, args: FoundryLocalResourceGroupArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("foundry-entra:index:FoundryLocalResourceGroup", name, {}, opts);
+        this.resourceGroupId = `/subscriptions/${args.subscriptionId}/resourceGroups/${args.resourceGroupName}`;
+        declareGrants(name, args.requests, new Map([[FOUNDRY_LOCAL, { kind: "FoundryLocal" as const, scope: this.resourceGroupId }]]),
+            args.subscriptionId, this);
+        this.clusters = new Map(args.sites.map(({ site, requests }) => [site.key, new ArcCluster(`${name}-${site.key}`, {
+            cluster: site,
+            installExtension: args.installExtension ?? false,
+            extension: args.extension,
+            subscriptionId: args.subscriptionId,
+            requests,
+            tenantId: args.tenantId,
+            apiClientId: args.apiClientId,
+        }, {
+            parent: this,
+            // The single form's cluster was the top-level ArcCluster "arc-cluster"; its children were named from it, so
+            // the engine derives their old names too (pulumi/pulumi pkg/resource/deploy/step_generator.go,
+            // inheritedChildAlias: a child named "<parent>-…" gets "<parent alias>-…").
+            ...(site.fromSingleForm ? { aliases: [{ name: "arc-cluster", parent: pulumi.rootStackResource }] } : {}),
+        })]));
+        this.registerOutputs({ resourceGroupId: this.resourceGroupId });
+    }
+}
