@@ -59,7 +59,7 @@ export function declareFoundryLocal(config: StackConfig, fl: FoundryLocalConfig,
             outputs: { ...apiOutputs, endpoint: single.endpoint, clusterId: cluster.clusterId, ...ids },
         };
     }
-    const fleet = new FoundryLocalFleet("foundry-local", { config: fl, requests: inputs.requests, ...common });
+    const fleet = new FoundryLocalFleet("fleet", { config: fl, requests: inputs.requests, ...common });
     return {
         targets: fleet.targets,
         role,

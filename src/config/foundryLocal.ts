@@ -9,6 +9,7 @@
  * - a resource group of the fleet (`grantScope: resourceGroup`): `foundry-local/resourceGroups/<name in lower case>`.
  * Cluster names cannot hold "/" (ARM ids are "/"-separated), so a site target never looks like a resource group's.
  */
+import { excerpt } from "../lib/names";
 import type { FoundryLocalConfig, FoundryLocalResourceGroupConfig, FoundryLocalSiteConfig } from "./types";
 import { FOUNDRY_LOCAL, type RawStackConfig } from "./schema";
 
@@ -26,11 +27,6 @@ const GROUP_PREFIX = `${FOUNDRY_LOCAL}/resourceGroups/`;
 export function isFoundryLocalTarget(target: string): boolean {
     return target === FOUNDRY_LOCAL || target.startsWith(SITE_PREFIX);
 }
-
-/** How many names an error message lists before it says how many more there are. */
-const EXCERPT = 5;
-const excerpt = (names: readonly string[]) =>
-    names.length <= EXCERPT ? names.join(", ") : `${names.slice(0, EXCERPT).join(", ")} and ${names.length - EXCERPT} more`;
 
 /** Host and path of an endpoint as Azure and browsers compare them: host in lower case, no trailing "/". */
 const endpointKey = (url: string) => {

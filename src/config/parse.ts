@@ -6,6 +6,7 @@
 import { principalLabel, principalSlug, type Principal } from "../lib/names";
 import { foundryLocalTargets, isFoundryLocalTarget, normaliseFoundryLocal } from "./foundryLocal";
 import { namespaceReader } from "./issues";
+import { countRoleAssignments, roleAssignmentLimitProblem } from "./roleAssignments";
 import { resolveRole } from "./roles";
 import { FOUNDRY_LOCAL, StackConfigSchema, type RawStackConfig } from "./schema";
 import type { AccessGrantConfig, ManagedIdentityConfig, StackConfig } from "./types";
@@ -46,7 +47,10 @@ export function parseStackConfig(all: Readonly<Record<string, string>>, ctx: Par
 
     const location = all["azure-native:location"];
     const normalised = normalise(parsed.data, { ...ctx, location }, problems);
-    return problems.length > 0 ? { ok: false, problems } : { ok: true, config: normalised };
+    if (problems.length > 0) return { ok: false, problems };
+    const overLimit = roleAssignmentLimitProblem(countRoleAssignments(normalised));
+    if (overLimit) return { ok: false, problems: [`${keyPath(normalised.foundryLocal?.form === "clusters" ? ["foundryLocal", "clusters"] : ["access"])}: ${overLimit}`] };
+    return { ok: true, config: normalised };
 }
 
 type Ctx = ParseContext & { readonly location?: string };
@@ -76,7 +80,7 @@ function normalise(raw: RawStackConfig, ctx: Ctx, problems: string[]): StackConf
     const checkTargets = (list: readonly string[] | undefined, path: readonly PropertyKey[]): string[] => {
         if (list === undefined) return allTargets;
         const concrete = list.flatMap((t, j) => {
-            if (t === FOUNDRY_LOCAL || isFoundryLocalTarget(t)) return foundryLocalTargets(foundryLocal, t, [...path, j], reporter);
+            if (isFoundryLocalTarget(t)) return foundryLocalTargets(foundryLocal, t, [...path, j], reporter);
             if (!accountNames.has(t)) {
                 problem([...path, j], `"${t}" is not a declared account; declared: ${[...accountNames, ...(raw.foundryLocal ? [FOUNDRY_LOCAL] : [])].join(", ") || "(none)"}`);
             }
