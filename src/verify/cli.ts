@@ -75,7 +75,7 @@ async function run(o: Opts, io: StdinIo): Promise<number> {
     else {
         // A fleet's sites that answer are lines of the table; only the others' checks are spelled out.
         const answering = new Set(sites?.filter((s) => s.status === "answers").map((s) => s.group));
-        io.stdout.write(`${renderChecklist(groups.filter((g) => !answering.has(g)))}${sites ? `${renderSitesTable(sites)}\n` : ""}${renderSummary(summary)}\n`);
+        io.stdout.write(`${renderChecklist(groups.filter((g) => !answering.has(g)))}${sites ? `\n${renderSitesTable(sites)}\n` : ""}${renderSummary(summary)}\n`);
     }
     return summary.ok ? 0 : 1;
 }

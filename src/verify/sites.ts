@@ -86,8 +86,10 @@ async function verifySite(site: SiteRef, o: SiteCheckOptions): Promise<SiteResul
     }
     const model = listed.models[0] ?? PROBE_MODEL;
     for (const [kind, token] of o.tokens) {
-        checks.push(await callWithRbacWait(`${kind}.${id}.call`, `${site.name} (${kind})`,
-            () => callFoundryLocal(site.endpoint, token.raw, model, token.findings), o.wait));
+        const label = `${site.name} (${kind})`;
+        const check = await callWithRbacWait(`${kind}.${id}.call`, label, () => callFoundryLocal(site.endpoint, token.raw, model, token.findings), o.wait);
+        // The group names the site; each call's line says which credential's token it carried.
+        checks.push(check.title.startsWith(label) ? check : { ...check, title: `${kind}: ${check.title}` });
     }
     const failed = checks.filter((c) => c.status === "fail");
     if (failed.length === 0) return { site, status: "answers", group: group() };
