@@ -30,17 +30,23 @@ export interface FoundryLocalSite {
  * Foundry Local on a fleet of Arc-connected clusters, grouped by resource group: per cluster its Arc identity's role,
  * its grants (or one grant per resource group with `grantScope: resourceGroup`) and the extension. Resource names
  * come from resource group and cluster names, never from positions in the list, so adding or removing a site
- * leaves every other site's resources as they are.
+ * leaves every other site's resources as they are. Declared with `declare`, which paces the sites
+ * (src/lib/pacing.ts).
  */
 export class FoundryLocalFleet extends pulumi.ComponentResource {
-    /** Every site, in config order. */
-    public readonly sites: readonly FoundryLocalSite[];
+    /** Every site, in config order, once `declare` has finished. */
+    public readonly sites: FoundryLocalSite[] = [];
     /** Each Foundry Local target's kind and scope: every site's cluster and every resource group of the fleet. */
-    public readonly targets: ReadonlyMap<string, Target>;
+    public readonly targets = new Map<string, Target>();
 
-    constructor(name: string, args: FoundryLocalFleetArgs, opts?: pulumi.ComponentResourceOptions) {
+    private constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
         super("foundry-entra:index:FoundryLocalFleet", name, {}, opts);
-        const fleet = args.config;
+    }
+
+    /** Declares the fleet: its resource groups one after another, each with its grants and sites. */
+    static async declare(name: string, args: FoundryLocalFleetArgs, opts?: pulumi.ComponentResourceOptions): Promise<FoundryLocalFleet> {
+        const fleet = new FoundryLocalFleet(name, opts);
+        const config = args.config;
         const byTarget = new Map<string, AccessRequest[]>();
         for (const r of args.requests) {
             // Inside a site or a resource group, the target is simply "foundry-local": names read as in the single form.
@@ -50,35 +56,34 @@ export class FoundryLocalFleet extends pulumi.ComponentResource {
         }
         const requestsFor = (target: string) => byTarget.get(target) ?? [];
 
-        const sites = new Map(fleet.sites.map((s) => [s.key, s]));
-        const targets = new Map<string, Target>();
+        const sites = new Map(config.sites.map((s) => [s.key, s]));
         const clusterIds = new Map<string, pulumi.Output<string>>();
-        for (const group of fleet.resourceGroups) {
-            const rg = new FoundryLocalResourceGroup(`${name}-${group.key}`, {
+        for (const group of config.resourceGroups) {
+            const rg = await FoundryLocalResourceGroup.declare(`${name}-${group.key}`, {
                 resourceGroupName: group.name,
                 sites: group.sites.flatMap((key) => {
                     const site = sites.get(key);
                     return site ? [{ site, requests: requestsFor(site.target) }] : [];
                 }),
                 requests: requestsFor(group.target),
-                installExtension: fleet.installExtension,
-                extension: fleet.extension,
+                installExtension: config.installExtension,
+                extension: config.extension,
                 subscriptionId: args.subscriptionId,
                 tenantId: args.tenantId,
                 apiClientId: args.apiClientId,
-            }, { parent: this });
-            targets.set(group.target, { kind: "FoundryLocal", scope: rg.resourceGroupId });
+            }, { parent: fleet });
+            fleet.targets.set(group.target, { kind: "FoundryLocal", scope: rg.resourceGroupId });
             for (const [key, cluster] of rg.clusters) {
                 clusterIds.set(key, cluster.clusterId);
                 const site = sites.get(key);
-                if (site) targets.set(site.target, { kind: "FoundryLocal", scope: cluster.clusterId });
+                if (site) fleet.targets.set(site.target, { kind: "FoundryLocal", scope: cluster.clusterId });
             }
         }
-        this.targets = targets;
-        this.sites = fleet.sites.map((s) => ({
-            name: s.name, resourceGroupName: s.resourceGroupName, endpoint: s.endpoint,
-            clusterId: clusterIds.get(s.key) ?? pulumi.output(""),
-        }));
-        this.registerOutputs({ sites: this.sites.length });
+        for (const s of config.sites) {
+            const clusterId = clusterIds.get(s.key);
+            if (clusterId) fleet.sites.push({ name: s.name, resourceGroupName: s.resourceGroupName, endpoint: s.endpoint, clusterId });
+        }
+        fleet.registerOutputs({ sites: fleet.sites.length });
+        return fleet;
     }
 }

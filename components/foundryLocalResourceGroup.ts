@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { FoundryLocalConfig, FoundryLocalSiteConfig } from "../src/config/types";
 import { FOUNDRY_LOCAL } from "../src/config/schema";
 import { declareGrants, type AccessRequest } from "../src/lib/grants";
+import { nextTurn } from "../src/lib/pacing";
 import { ArcCluster } from "./arcCluster";
 
 /** One site of the group and who gets which role at its cluster. */
@@ -33,34 +34,44 @@ export interface FoundryLocalResourceGroupArgs {
 /**
  * The sites of a Foundry Local fleet that live in one resource group, and the role assignments made at that resource
  * group's scope. A grant there reaches every connected cluster in the group by inheritance — those added later, and
- * any not in this stack, too (docs/fleet.md, "Grants that scale").
+ * any not in this stack, too (docs/fleet.md, "Grants that scale"). Declared with `declare`, which yields to the event
+ * loop after each site (src/lib/pacing.ts).
  */
 export class FoundryLocalResourceGroup extends pulumi.ComponentResource {
     /** ARM id of the resource group. */
     public readonly resourceGroupId: string;
-    /** Each site's cluster component, by site key. */
-    public readonly clusters: ReadonlyMap<string, ArcCluster>;
+    /** Each site's cluster component, by site key, once `declare` has finished. */
+    public readonly clusters = new Map<string, ArcCluster>();
 
-    constructor(name: string, args: FoundryLocalResourceGroupArgs, opts?: pulumi.ComponentResourceOptions) {
+    private constructor(name: string, resourceGroupId: string, opts?: pulumi.ComponentResourceOptions) {
         super("foundry-entra:index:FoundryLocalResourceGroup", name, {}, opts);
-        this.resourceGroupId = `/subscriptions/${args.subscriptionId}/resourceGroups/${args.resourceGroupName}`;
-        declareGrants(name, args.requests, new Map([[FOUNDRY_LOCAL, { kind: "FoundryLocal" as const, scope: this.resourceGroupId }]]),
-            args.subscriptionId, this);
-        this.clusters = new Map(args.sites.map(({ site, requests }) => [site.key, new ArcCluster(`${name}-${site.key}`, {
-            cluster: site,
-            installExtension: args.installExtension ?? false,
-            extension: args.extension,
-            subscriptionId: args.subscriptionId,
-            requests,
-            tenantId: args.tenantId,
-            apiClientId: args.apiClientId,
-        }, {
-            parent: this,
-            // The single form's cluster was the top-level ArcCluster "arc-cluster"; its children were named from it, so
-            // the engine derives their old names too (pulumi/pulumi pkg/resource/deploy/step_generator.go,
-            // inheritedChildAlias: a child named "<parent>-…" gets "<parent alias>-…").
-            ...(site.fromSingleForm ? { aliases: [{ name: "arc-cluster", parent: pulumi.rootStackResource }] } : {}),
-        })]));
-        this.registerOutputs({ resourceGroupId: this.resourceGroupId });
+        this.resourceGroupId = resourceGroupId;
+    }
+
+    /** Declares the resource group's grants and then its sites, one turn of the event loop each. */
+    static async declare(name: string, args: FoundryLocalResourceGroupArgs, opts?: pulumi.ComponentResourceOptions): Promise<FoundryLocalResourceGroup> {
+        const rg = new FoundryLocalResourceGroup(name, `/subscriptions/${args.subscriptionId}/resourceGroups/${args.resourceGroupName}`, opts);
+        declareGrants(name, args.requests, new Map([[FOUNDRY_LOCAL, { kind: "FoundryLocal" as const, scope: rg.resourceGroupId }]]),
+            args.subscriptionId, rg);
+        for (const { site, requests } of args.sites) {
+            rg.clusters.set(site.key, new ArcCluster(`${name}-${site.key}`, {
+                cluster: site,
+                installExtension: args.installExtension ?? false,
+                extension: args.extension,
+                subscriptionId: args.subscriptionId,
+                requests,
+                tenantId: args.tenantId,
+                apiClientId: args.apiClientId,
+            }, {
+                parent: rg,
+                // The single form's cluster was the top-level ArcCluster "arc-cluster"; its children were named from it, so
+                // the engine derives their old names too (pulumi/pulumi pkg/resource/deploy/step_generator.go,
+                // inheritedChildAlias: a child named "<parent>-…" gets "<parent alias>-…").
+                ...(site.fromSingleForm ? { aliases: [{ name: "arc-cluster", parent: pulumi.rootStackResource }] } : {}),
+            }));
+            await nextTurn();
+        }
+        rg.registerOutputs({ resourceGroupId: rg.resourceGroupId });
+        return rg;
     }
 }

@@ -27,7 +27,7 @@ export interface FoundryLocalDeclared {
     readonly outputs: Record<string, unknown>;
 }
 
-export function declareFoundryLocal(config: StackConfig, fl: FoundryLocalConfig, ctx: DeployContext, inputs: FoundryLocalInputs): FoundryLocalDeclared {
+export async function declareFoundryLocal(config: StackConfig, fl: FoundryLocalConfig, ctx: DeployContext, inputs: FoundryLocalInputs): Promise<FoundryLocalDeclared> {
     const api = new FoundryLocalApi("foundry-local-api", {
         displayName: fl.apiDisplayName,
         owners: inputs.owners,
@@ -59,7 +59,7 @@ export function declareFoundryLocal(config: StackConfig, fl: FoundryLocalConfig,
             outputs: { ...apiOutputs, endpoint: single.endpoint, clusterId: cluster.clusterId, ...ids },
         };
     }
-    const fleet = new FoundryLocalFleet("fleet", { config: fl, requests: inputs.requests, ...common });
+    const fleet = await FoundryLocalFleet.declare("fleet", { config: fl, requests: inputs.requests, ...common });
     return {
         targets: fleet.targets,
         role,

@@ -54,7 +54,7 @@ export async function runStack(options: RunOptions = {}): Promise<Record<string,
 }
 
 /** Declares every resource for a validated config and returns the stack outputs. */
-export function declareStack(config: StackConfig, ctx: DeployContext, facts: PreflightFacts = {}): Record<string, unknown> {
+export async function declareStack(config: StackConfig, ctx: DeployContext, facts: PreflightFacts = {}): Promise<Record<string, unknown>> {
     const owners = [...new Set([ctx.deployerObjectId, ...config.gateway.owners])];
     const gateway = new GatewayIdentity("gateway", {
         displayName: config.gateway.displayName,
@@ -91,7 +91,7 @@ export function declareStack(config: StackConfig, ctx: DeployContext, facts: Pre
         subscriptionId: ctx.subscriptionId,
     });
 
-    const foundryLocal = config.foundryLocal && declareFoundryLocal(config, config.foundryLocal, ctx, {
+    const foundryLocal = config.foundryLocal && await declareFoundryLocal(config, config.foundryLocal, ctx, {
         owners, gatewayServicePrincipalObjectId: gateway.servicePrincipalObjectId, requests: requests.filter((r) => isFoundryLocalTarget(r.target)),
     });
     for (const [name, target] of foundryLocal?.targets ?? []) targets.set(name, target);

@@ -156,6 +156,13 @@ describe("grants that scale", () => {
 });
 
 describe("names that stay put", () => {
+    it("renders the same graph, byte for byte, run after run (the fleet is declared a site per turn of the event loop)", async () => {
+        const { stack, config } = loadStackConfigFile(join(ROOT, "examples", "fleet.yaml"));
+        const json = async () => formatModel(buildModel(await render(config, { stack }), new Date("2026-01-01T00:00:00Z")), "json");
+        expect(await json()).toBe(await json());
+    });
+
+
     /** Name → inputs of the resources under one site's cluster component (and the site component itself). */
     const siteResources = (r: RunResult, key: string) => new Map(r.resources.filter((x) => x.name.includes(`-${key}`)).map((x) => [x.name, x.inputs]));
 
