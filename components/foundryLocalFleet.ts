@@ -72,7 +72,7 @@ export class FoundryLocalFleet extends pulumi.ComponentResource {
                 tenantId: args.tenantId,
                 apiClientId: args.apiClientId,
             }, { parent: fleet });
-            fleet.targets.set(group.target, { kind: "FoundryLocal", scope: rg.resourceGroupId });
+            fleet.targets.set(group.target, rg.target);
             for (const [key, cluster] of rg.clusters) {
                 clusterIds.set(key, cluster.clusterId);
                 const site = sites.get(key);

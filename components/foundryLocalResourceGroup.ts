@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { FoundryLocalConfig, FoundryLocalSiteConfig } from "../src/config/types";
 import { FOUNDRY_LOCAL } from "../src/config/schema";
-import { declareGrants, type AccessRequest } from "../src/lib/grants";
+import { resourceGroupGrantNote } from "../src/config/foundryLocal";
+import { declareGrants, type AccessRequest, type Target } from "../src/lib/grants";
 import { nextTurn } from "../src/lib/pacing";
 import { ArcCluster } from "./arcCluster";
 
@@ -40,19 +41,21 @@ export interface FoundryLocalResourceGroupArgs {
 export class FoundryLocalResourceGroup extends pulumi.ComponentResource {
     /** ARM id of the resource group. */
     public readonly resourceGroupId: string;
+    /** The resource group as a grant target: its scope, and the note every grant there carries. */
+    public readonly target: Target;
     /** Each site's cluster component, by site key, once `declare` has finished. */
     public readonly clusters = new Map<string, ArcCluster>();
 
-    private constructor(name: string, resourceGroupId: string, opts?: pulumi.ComponentResourceOptions) {
+    private constructor(name: string, resourceGroupName: string, subscriptionId: string, opts?: pulumi.ComponentResourceOptions) {
         super("foundry-entra:index:FoundryLocalResourceGroup", name, {}, opts);
-        this.resourceGroupId = resourceGroupId;
+        this.resourceGroupId = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}`;
+        this.target = { kind: "FoundryLocal", scope: this.resourceGroupId, note: resourceGroupGrantNote(resourceGroupName) };
     }
 
     /** Declares the resource group's grants and then its sites, one turn of the event loop each. */
     static async declare(name: string, args: FoundryLocalResourceGroupArgs, opts?: pulumi.ComponentResourceOptions): Promise<FoundryLocalResourceGroup> {
-        const rg = new FoundryLocalResourceGroup(name, `/subscriptions/${args.subscriptionId}/resourceGroups/${args.resourceGroupName}`, opts);
-        declareGrants(name, args.requests, new Map([[FOUNDRY_LOCAL, { kind: "FoundryLocal" as const, scope: rg.resourceGroupId }]]),
-            args.subscriptionId, rg);
+        const rg = new FoundryLocalResourceGroup(name, args.resourceGroupName, args.subscriptionId, opts);
+        declareGrants(name, args.requests, new Map([[FOUNDRY_LOCAL, rg.target]]), args.subscriptionId, rg);
         for (const { site, requests } of args.sites) {
             rg.clusters.set(site.key, new ArcCluster(`${name}-${site.key}`, {
                 cluster: site,

@@ -114,6 +114,10 @@ describe("grants that scale", () => {
             // The gateway, alice and batch-worker: one each at the resource group, whatever the number of its clusters.
             expect(scoped(r, rg(name)).map((x) => x.inputs.principalId).sort(), name)
                 .toEqual([gateway, alice, stableGuid("mock", "principalId", "mi-batch-worker-identity")].sort());
+            // Each says why it is that wide, in the description the portal shows (and the policy pack reads).
+            for (const x of scoped(r, rg(name))) {
+                expect(x.inputs.description).toMatch(new RegExp(`, at resource group ${name} for every Foundry Local site in it \\(foundryLocal\\.grantScope: resourceGroup\\)$`));
+            }
         }
         for (const s of THREE) {
             const here = scoped(r, clusterArmId(r, s.resourceGroupName, s.name)).map((x) => x.inputs.principalType).sort();

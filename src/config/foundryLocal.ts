@@ -23,6 +23,17 @@ export interface Reporter {
 const SITE_PREFIX = `${FOUNDRY_LOCAL}/`;
 const GROUP_PREFIX = `${FOUNDRY_LOCAL}/resourceGroups/`;
 
+/**
+ * Ends the description of every grant at a fleet's resource group (`grantScope: resourceGroup`): the portal shows why
+ * the assignment is that wide, and the policy pack's `role-assignment-resource-scope` accepts a resource-group scope
+ * only with it (policy/policies/constants.ts keeps a copy; policy/constants.test.ts checks they match).
+ */
+export const RESOURCE_GROUP_GRANT_MARK = "(foundryLocal.grantScope: resourceGroup)";
+
+/** The note of a grant at a fleet's resource group. */
+export const resourceGroupGrantNote = (resourceGroupName: string) =>
+    `at resource group ${resourceGroupName} for every Foundry Local site in it ${RESOURCE_GROUP_GRANT_MARK}`;
+
 /** Whether a target name is Foundry Local's: the whole fleet, one site, or one resource group of it. */
 export function isFoundryLocalTarget(target: string): boolean {
     return target === FOUNDRY_LOCAL || target.startsWith(SITE_PREFIX);
