@@ -119,6 +119,11 @@ describe("verify on a fleet", () => {
         const unknown = await verify(["--site", "store-nowhere"]);
         expect(unknown.code).toBe(2);
         expect(unknown.stderr.trim()).toBe("verify: --site store-nowhere: no such site in the outputs' foundryLocal.sites; have: store-answers, store-denies, store-cannot-check, store-offline");
+        // One cluster has no sites to pick from.
+        const oneCluster = world.writeOutputs((o) => { delete (o.foundryLocal as unknown as FleetOutputs).sites; });
+        const single = await runCli("verify", ["--outputs", oneCluster, "--site", "store-answers"], { caFile: world.pki.caFile });
+        expect(single.code).toBe(2);
+        expect(single.stderr.trim()).toBe("verify: --site store-answers: the outputs describe one Foundry Local cluster (foundryLocal.endpoint), not a fleet's sites");
     });
 });
 

@@ -109,7 +109,8 @@ export async function runVerify(o: VerifyOptions, deps: VerifyDeps): Promise<Ver
 
 /** The fleet's sites to check (all unless --site names some), or undefined for one cluster. */
 function selectSites(all: SiteRef[] | undefined, wanted: readonly string[] | undefined): SiteRef[] | undefined {
-    if (!all || !wanted || wanted.length === 0) return all;
+    if (!wanted || wanted.length === 0) return all;
+    if (!all) throw new UsageError(`--site ${wanted.join(", ")}: the outputs describe one Foundry Local cluster (foundryLocal.endpoint), not a fleet's sites`);
     const byName = new Map(all.map((s) => [s.name.toLowerCase(), s]));
     const unknown = wanted.filter((w) => !byName.has(w.toLowerCase()));
     if (unknown.length) throw new UsageError(`--site ${unknown.join(", ")}: no such site in the outputs' foundryLocal.sites; have: ${excerpt(all.map((s) => s.name))}`);
