@@ -50,11 +50,25 @@ const intIn = (min: number, max: number, what: string) =>
 const credentialToggle = <T extends z.ZodType>(schema: T) =>
     z.preprocess((v) => (v === false ? { enabled: false } : v === true || v === undefined ? {} : v), schema);
 
+/** A calendar day as `YYYY-MM-DD` (UTC), checked against the calendar (no 2026-02-30). */
+const calendarDay = () => z.string({ error: "expected a day as YYYY-MM-DD, e.g. 2026-12-01" }).refine((v) => {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+    if (!m) return false;
+    const d = new Date(`${v}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(v);
+}, { error: (i) => `${typeof i.input === "string" ? JSON.stringify(i.input.slice(0, 40)) : "the value"} is not a day; expected YYYY-MM-DD, e.g. 2026-12-01` });
+
 const rotation = {
-    /** Replace the credential every N days (two alternating slots); off when absent. */
+    /** Replace the credential every N days (a new credential per generation); off when absent. */
     rotateEveryDays: intIn(1, MAX_CERTIFICATE_DAYS, "days").optional(),
     /** How long the previous credential stays valid after its successor exists (0 would mean no overlap). */
     graceDays: intIn(1, 365, "days").default(30),
+    /**
+     * Start a new credential on this day (UTC) with the current settings, outside the schedule; the previous one
+     * stays valid until it expires. The way to apply a settings change (key size, subject, validity) before the
+     * next scheduled rotation. Needs rotateEveryDays.
+     */
+    renewOn: calendarDay().optional(),
 };
 
 export const CertificateSchema = credentialToggle(z.strictObject({
@@ -83,14 +97,25 @@ export const FederatedCredentialSchema = z.strictObject({
     description: z.string().max(600).optional(),
 });
 
+const OWNERS_HINT = "list the object id of the identity that runs `pulumi up` for this stack (for the pipeline: the bootstrap's deployerObjectId output) and of a break-glass administrator";
+
 export const GatewaySchema = z.strictObject({
     displayName: z.string().min(1).max(120).optional(),
-    /** Extra owners (object ids) of the app registration; the identity running `pulumi up` is always one. */
-    owners: z.array(guid()).default([]),
+    /**
+     * Owners (object ids) of every app registration and service principal the stack creates. Listed here, never
+     * taken from whoever runs `pulumi`: the provider compares this list on every run, so a runner-dependent list
+     * would change owners with each person or pipeline that runs it. List the pipeline's deployer (the bootstrap's
+     * `deployerObjectId` output): with Application.ReadWrite.OwnedBy it can only update what it owns, and
+     * terraform-provider-azuread removes the creating identity as owner unless it is listed
+     * (internal/services/applications/application_resource.go, v3.8.0, applicationResourceCreate: removeCallerOwner).
+     */
+    owners: z.array(guid(), {
+        error: (i) => i.input === undefined ? `is required; ${OWNERS_HINT}` : `expected a list of object ids; ${OWNERS_HINT}`,
+    }).min(1, { error: `is empty; ${OWNERS_HINT}` }),
     certificate: CertificateSchema,
     clientSecret: ClientSecretSchema,
     federatedCredentials: z.array(FederatedCredentialSchema).default([]),
-});
+}, { error: (i) => (i.input === undefined ? `is required: at least its owners; ${OWNERS_HINT}` : "expected a map of gateway settings (displayName, owners, certificate, clientSecret, federatedCredentials)") });
 
 export const DeploymentSchema = z.strictObject({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, {
@@ -259,13 +284,19 @@ export const GatewayDeliverySchema = z.strictObject({
 
 /** Every key of the `foundry-entra` namespace, with its schema. */
 export const StackConfigSchema = z.strictObject({
-    gateway: GatewaySchema.prefault({ certificate: undefined, clientSecret: undefined }),
+    gateway: GatewaySchema,
     accounts: z.array(AccountSchema).default([]),
     access: z.array(AccessEntrySchema).default([]),
     managedIdentities: z.array(ManagedIdentitySchema).default([]),
     foundryLocal: FoundryLocalSchema.optional(),
     gatewayDelivery: GatewayDeliverySchema.optional(),
     protect: z.boolean({ error: (i) => `expected true or false, got ${show(i.input)}` }).default(false),
+    /**
+     * The role "inference" means on Foundry (AIServices) accounts. @default "Cognitive Services OpenAI User" (no
+     * listkeys; the OpenAI surface). "Cognitive Services User" is the seed guide's role (every data action, and
+     * listkeys); "Cognitive Services Data Contributor (Preview)" serves non-OpenAI models without listkeys.
+     */
+    aiServicesInferenceRole: role().optional(),
 });
 
 export type RawStackConfig = z.output<typeof StackConfigSchema>;

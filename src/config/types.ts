@@ -3,13 +3,18 @@
  * every cross-reference has been checked, so components trust these values.
  */
 import type { Principal, PrincipalType } from "../lib/names";
-import type { TargetKind } from "./roles";
+import type { BuiltInRole, TargetKind } from "./roles";
 
 export interface RotationConfig {
     /** Replace the credential every this many days. */
     readonly everyDays: number;
     /** Days the previous credential stays valid after its successor exists. */
     readonly graceDays: number;
+    /**
+     * An explicit renewal: a new generation starts on this day (UTC) with the current settings, outside the schedule,
+     * and the schedule continues every `everyDays` from it. The previous credential stays until it expires.
+     */
+    readonly renewOn?: Date;
 }
 
 export interface CertificateConfig {
@@ -142,6 +147,8 @@ export interface StackConfig {
     readonly project: string;
     readonly stack: string;
     readonly protect: boolean;
+    /** What "inference" means on AIServices accounts. */
+    readonly aiServicesInferenceRole: BuiltInRole;
     readonly gateway: GatewayConfig;
     readonly accounts: readonly AccountConfig[];
     readonly access: readonly AccessGrantConfig[];
