@@ -119,7 +119,7 @@ describe("ManagedIdentityAccess", () => {
         expect(appRole.propertyDependencies.principalObjectId).toEqual([uai.urn]);
         expect(named(r, "mi-batch-worker-identity-aoai-dev-swc-openai-user").inputs.principalType).toBe("ServicePrincipal");
         expect(named(r, "mi-batch-worker-identity-foundry-local-openai-user").inputs.scope).toBe(clusterId(r));
-        expect(r.resources.some((x) => x.name === "mi-batch-worker-identity-foundry-dev-swc-cs-user")).toBe(false);
+        expect(r.resources.some((x) => x.name.startsWith("mi-batch-worker-identity-foundry-dev-swc"))).toBe(false);
         expect(at(r.outputs, "managedIdentities.batch-worker.clientId")).toBe(stableGuid("mock", "clientId", "mi-batch-worker-identity"));
     });
 
@@ -128,9 +128,18 @@ describe("ManagedIdentityAccess", () => {
         const r = await render(devWith({ managedIdentities: [{ name: "chat-backend", principalId: id }] }));
         expect(ofType(r, RT.uai)).toHaveLength(0);
         expect(named(r, "mi-chat-backend-app-role").inputs.principalObjectId).toBe(id);
-        for (const t of ["aoai-dev-swc-openai-user", "foundry-dev-swc-cs-user", "foundry-local-openai-user"]) {
+        for (const t of ["aoai-dev-swc-openai-user", "foundry-dev-swc-openai-user", "foundry-local-openai-user"]) {
             expect(named(r, `mi-chat-backend-identity-${t}`).inputs.principalId).toBe(id);
         }
+    });
+
+    it("gives the Foundry Local app role only to identities that target foundry-local", async () => {
+        const r = await render(devWith({ managedIdentities: [
+            { name: "batch-worker", create: { resourceGroupName: "rg-ai-dev" }, accounts: ["aoai-dev-swc", "foundry-local"] },
+            { name: "rag-indexer", create: { resourceGroupName: "rg-ai-dev" }, accounts: ["aoai-dev-swc"] },
+        ] }));
+        expect(r.resources.some((x) => x.name === "mi-batch-worker-app-role")).toBe(true);
+        expect(r.resources.some((x) => x.name === "mi-rag-indexer-app-role")).toBe(false);
     });
 
     it("skips the app role when Foundry Local is not configured", async () => {

@@ -64,7 +64,10 @@ export function namespaceReader(namespace: string, root: z.ZodObject, hiddenKeys
                 return issue.keys.map((k) => `${keyPath([...path, k])}: unknown key; allowed here: ${allowedKeysAt(path)}`);
             case "invalid_type": {
                 const input = (issue as { input?: unknown }).input;
-                if (input === undefined) return [`${keyPath(path)}: is required (expected ${issue.expected})`];
+                if (input === undefined) {
+                    // A schema's own "is required; …" message says what to put there: keep it.
+                    return [`${keyPath(path)}: ${issue.message?.startsWith("is required") ? issue.message : `is required (expected ${issue.expected})`}`];
+                }
                 if (issue.message && !issue.message.startsWith("Invalid input")) return [`${keyPath(path)}: ${issue.message}`];
                 return [`${keyPath(path)}: expected ${issue.expected}, got ${secretAt(path) ? withheld(input) : describeValue(input)}`];
             }

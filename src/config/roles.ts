@@ -20,6 +20,8 @@ export const ROLES = {
     cognitiveServicesUser: { name: "Cognitive Services User", guid: "a97b65f3-24c7-4388-baec-2e87135dc908", slug: "cs-user", cloudInference: true },
     cognitiveServicesContributor: { name: "Cognitive Services Contributor", guid: "25fbc0a9-bd7c-42a3-aa1a-3b75d497ee68", slug: "cs-contributor", cloudInference: false },
     azureAiUser: { name: "Azure AI User", guid: "53ca6127-db72-4b80-b1b0-d745d6d5456d", slug: "ai-user", cloudInference: true },
+    /** No control-plane actions at all, data actions `Microsoft.CognitiveServices/*`: inference on every model, no keys. Preview. */
+    cognitiveServicesDataContributor: { name: "Cognitive Services Data Contributor (Preview)", guid: "19c28022-e58e-450d-a464-0b2a53034789", slug: "cs-data-contributor", cloudInference: true },
     reader: { name: "Reader", guid: "acdd72a7-3385-48ef-bd42-f606fba81ae7", slug: "reader", cloudInference: false },
 } as const satisfies Record<string, BuiltInRole>;
 
@@ -65,10 +67,24 @@ export function checkRoleSpec(spec: string): string | undefined {
     return `${excerpt(spec)} is not a known role; allowed: ${ACCEPTED_ROLES_TEXT}`;
 }
 
-/** The role a role value means at a target. `inference` depends on the target's kind. */
-export function resolveRole(spec: string, target: TargetKind): BuiltInRole {
+/**
+ * What "inference" means on a Foundry (AIServices) account unless `foundry-entra:aiServicesInferenceRole` says
+ * otherwise: Cognitive Services OpenAI User. It serves the OpenAI surface gateways call (`/openai/...`, `/openai/v1/`:
+ * chat completions, responses, embeddings) through its `accounts/OpenAI/*` data actions and, unlike the seed guide's
+ * Cognitive Services User, holds no `accounts/listkeys/action` (Microsoft Learn, "Role-based access control for Azure
+ * OpenAI" and the built-in role definitions; evidence in docs/day-two.md). It does not serve the model-inference
+ * surface of non-OpenAI models (`/models/...`, `accounts/MaaS/*` data actions): config validation asks for another
+ * role when an AIServices account deploys such a model.
+ */
+export const DEFAULT_AI_SERVICES_INFERENCE: BuiltInRole = ROLES.openAiUser;
+
+/**
+ * The role a role value means at a target. `inference` depends on the target's kind (and, on AIServices accounts,
+ * on `foundry-entra:aiServicesInferenceRole`).
+ */
+export function resolveRole(spec: string, target: TargetKind, aiServicesInference: BuiltInRole = DEFAULT_AI_SERVICES_INFERENCE): BuiltInRole {
     if (spec === "inference") {
-        return target === "AIServices" ? ROLES.cognitiveServicesUser : ROLES.openAiUser;
+        return target === "AIServices" ? aiServicesInference : ROLES.openAiUser;
     }
     if (spec === "admin") return ROLES.cognitiveServicesContributor;
     const named = BY_NAME.get(spec.toLowerCase());

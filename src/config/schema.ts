@@ -51,11 +51,25 @@ const intIn = (min: number, max: number, what: string) =>
 const credentialToggle = <T extends z.ZodType>(schema: T) =>
     z.preprocess((v) => (v === false ? { enabled: false } : v === true || v === undefined ? {} : v), schema);
 
+/** A calendar day as `YYYY-MM-DD` (UTC), checked against the calendar (no 2026-02-30). */
+const calendarDay = () => z.string({ error: "expected a day as YYYY-MM-DD, e.g. 2026-12-01" }).refine((v) => {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+    if (!m) return false;
+    const d = new Date(`${v}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(v);
+}, { error: (i) => `${typeof i.input === "string" ? JSON.stringify(i.input.slice(0, 40)) : "the value"} is not a day; expected YYYY-MM-DD, e.g. 2026-12-01` });
+
 const rotation = {
-    /** Replace the credential every N days (two alternating slots); off when absent. */
+    /** Replace the credential every N days (a new credential per generation); off when absent. */
     rotateEveryDays: intIn(1, MAX_CERTIFICATE_DAYS, "days").optional(),
     /** How long the previous credential stays valid after its successor exists (0 would mean no overlap). */
     graceDays: intIn(1, 365, "days").default(30),
+    /**
+     * Start a new credential on this day (UTC) with the current settings, outside the schedule; the previous one
+     * stays valid until it expires. The way to apply a settings change (key size, subject, validity) before the
+     * next scheduled rotation. Needs rotateEveryDays.
+     */
+    renewOn: calendarDay().optional(),
 };
 
 export const CertificateSchema = secretPosition(credentialToggle(z.strictObject({
@@ -84,14 +98,25 @@ export const FederatedCredentialSchema = z.strictObject({
     description: z.string().max(600).optional(),
 });
 
+const OWNERS_HINT = "list the object id of the identity that runs `pulumi up` for this stack (for the pipeline: the bootstrap's deployerObjectId output) and of a break-glass administrator";
+
 export const GatewaySchema = z.strictObject({
     displayName: z.string().min(1).max(120).optional(),
-    /** Extra owners (object ids) of the app registration; the identity running `pulumi up` is always one. */
-    owners: z.array(guid()).default([]),
+    /**
+     * Owners (object ids) of every app registration and service principal the stack creates. Listed here, never
+     * taken from whoever runs `pulumi`: the provider compares this list on every run, so a runner-dependent list
+     * would change owners with each person or pipeline that runs it. List the pipeline's deployer (the bootstrap's
+     * `deployerObjectId` output): with Application.ReadWrite.OwnedBy it can only update what it owns, and
+     * terraform-provider-azuread removes the creating identity as owner unless it is listed
+     * (internal/services/applications/application_resource.go, v3.8.0, applicationResourceCreate: removeCallerOwner).
+     */
+    owners: z.array(guid(), {
+        error: (i) => i.input === undefined ? `is required; ${OWNERS_HINT}` : `expected a list of object ids; ${OWNERS_HINT}`,
+    }).min(1, { error: `is empty; ${OWNERS_HINT}` }),
     certificate: CertificateSchema,
     clientSecret: ClientSecretSchema,
     federatedCredentials: azure.ficList(FederatedCredentialSchema).default([]),
-});
+}, { error: (i) => (i.input === undefined ? `is required: at least its owners; ${OWNERS_HINT}` : "expected a map of gateway settings (displayName, owners, certificate, clientSecret, federatedCredentials)") });
 
 export const DeploymentSchema = z.strictObject({
     name: azure.deploymentName(),
@@ -104,7 +129,7 @@ export const DeploymentSchema = z.strictObject({
     capacity: intIn(1, 100000, "capacity units").default(10),
 });
 
-/** Reserved target name meaning "the Foundry Local cluster". */
+/** Reserved target name meaning "every Foundry Local site" (`foundry-local/<cluster>`: one site of a fleet). */
 export const FOUNDRY_LOCAL = "foundry-local";
 
 export const AccountSchema = z.strictObject({
@@ -170,12 +195,27 @@ export const ManagedIdentitySchema = z.strictObject({
     }
 }, always);
 
-export const FoundryLocalSchema = z.strictObject({
-    cluster: z.strictObject({
-        name: azure.clusterName(),
-        resourceGroupName: z.string().regex(/^[-\w.()]{1,89}[-\w()]$/, { error: (i) => `${show(i.input)} is not a valid resource group name` }),
-    }),
+/** An Arc-connected cluster, looked up (not managed) by name in its resource group. */
+const ClusterSchema = z.strictObject({
+    name: azure.clusterName(),
+    resourceGroupName: z.string().regex(/^[-\w.()]{1,89}[-\w()]$/, { error: (i) => `${show(i.input)} is not a valid resource group name` }),
+});
+
+/** One site of a fleet (`foundryLocal.clusters`): its cluster and the endpoint gateways call there. */
+export const FoundryLocalSiteSchema = ClusterSchema.extend({
     endpoint: httpsUrl(),
+    /** This cluster was the single form's `cluster`: its resources keep their state (aliases to the old names). */
+    fromSingleForm: z.boolean().default(false),
+});
+
+export const FoundryLocalSchema = z.strictObject({
+    /** The single form: one cluster and its endpoint. */
+    cluster: ClusterSchema.optional(),
+    endpoint: httpsUrl().optional(),
+    /** The fleet form: many clusters, one API app registration. */
+    clusters: z.array(FoundryLocalSiteSchema).min(1, { error: "must list at least one cluster; for one cluster, `cluster` and `endpoint` also do" }).optional(),
+    /** Where grants to every site are made: at each cluster, or once at each resource group of the fleet. */
+    grantScope: z.enum(["cluster", "resourceGroup"], { error: oneOf("a grant scope", ["cluster", "resourceGroup"]) }).default("cluster"),
     /** Display name of the API app registration. */
     apiDisplayName: z.string().min(1).max(120).optional(),
     scopeValue: z.string().regex(/^[A-Za-z0-9_.-]{1,120}$/, { error: (i) => `${show(i.input)} is not a valid scope value` }).default("foundry_access"),
@@ -188,7 +228,21 @@ export const FoundryLocalSchema = z.strictObject({
         releaseNamespace: z.string().min(1).default("foundry-local-operator"),
         version: z.string().min(1).optional(),
     }).prefault({}),
-});
+}).superRefine((value, ctx) => {
+    // Exactly one form: `cluster` with `endpoint`, or `clusters` (each entry with its own endpoint).
+    const f = fieldsOf(value);
+    if (!f) return;
+    const single = ["cluster", "endpoint"].filter((k) => f[k] !== undefined);
+    if (f.clusters !== undefined) {
+        if (single.length > 0) {
+            ctx.addIssue({ code: "custom", path: [single[0]!], message: `is the single-cluster form; with clusters, give each cluster its endpoint in its entry and leave ${single.join(" and ")} out` });
+        }
+    } else {
+        if (f.cluster === undefined) ctx.addIssue({ code: "custom", path: ["cluster"], message: "is required (the Arc-connected cluster: { name, resourceGroupName }), or list a fleet in clusters" });
+        if (f.endpoint === undefined) ctx.addIssue({ code: "custom", path: ["endpoint"], message: "is required with cluster: the https URL gateways call" });
+        if (f.grantScope === "resourceGroup") ctx.addIssue({ code: "custom", path: ["grantScope"], message: "resourceGroup needs a fleet (clusters); one cluster is granted at its own scope" });
+    }
+}, always);
 
 export const KeyVaultDeliverySchema = z.strictObject({
     name: azure.keyVaultName(),
@@ -247,13 +301,19 @@ function distinctPrincipalNames(entries: readonly z.output<typeof AccessEntrySch
 
 /** Every key of the `foundry-entra` namespace, with its schema. */
 export const StackConfigSchema = z.strictObject({
-    gateway: GatewaySchema.prefault({ certificate: undefined, clientSecret: undefined }),
+    gateway: GatewaySchema,
     accounts: z.array(AccountSchema).default([]),
     access: z.array(AccessEntrySchema).superRefine(distinctPrincipalNames).default([]),
     managedIdentities: azure.caseInsensitivelyUnique(ManagedIdentitySchema, "name", "managed identity").default([]),
     foundryLocal: FoundryLocalSchema.optional(),
     gatewayDelivery: GatewayDeliverySchema.optional(),
     protect: z.boolean({ error: (i) => `expected true or false, got ${show(i.input)}` }).default(false),
+    /**
+     * The role "inference" means on Foundry (AIServices) accounts. @default "Cognitive Services OpenAI User" (no
+     * listkeys; the OpenAI surface). "Cognitive Services User" is the seed guide's role (every data action, and
+     * listkeys); "Cognitive Services Data Contributor (Preview)" serves non-OpenAI models without listkeys.
+     */
+    aiServicesInferenceRole: role().optional(),
 });
 
 export type RawStackConfig = z.output<typeof StackConfigSchema>;

@@ -67,3 +67,8 @@ export function principalLabel(p: Principal): string {
             return `${p.principalType} ${p.id}`;
     }
 }
+
+/** A list of names short enough for a message: the first five, then how many more there are. */
+export function excerpt(names: readonly string[], max = 5): string {
+    return names.length <= max ? names.join(", ") : `${names.slice(0, max).join(", ")} and ${names.length - max} more`;
+}

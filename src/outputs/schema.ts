@@ -91,18 +91,32 @@ export const AccountSchema = z.object({
     deployments: z.array(DeploymentSchema).default([]),
 });
 
-/** `foundryLocal`. */
+/** One of `foundryLocal.sites` (a fleet), by cluster name. */
+export const FoundryLocalSiteSchema = z.object({ endpoint: https, clusterId: z.string().optional(), resourceGroupName: z.string().optional() });
+
+/** `foundryLocal`: one cluster (`endpoint`, `clusterId`) or a fleet (`sites`). */
 export const FoundryLocalSchema = z.object({
     clientId: guid,
     identifierUri: z.string().optional(),
     userScope: z.string().optional(),
     appScope: nonEmpty,
-    endpoint: https,
+    endpoint: https.optional(),
     clusterId: z.string().optional(),
     scopeId: z.string().optional(),
     appRoleId: z.string().optional(),
     appRole: z.string().optional(),
+    grantScope: z.enum(["cluster", "resourceGroup"]).optional(),
+    sites: z.record(z.string(), FoundryLocalSiteSchema).optional(),
 });
+
+/**
+ * The rule every view of `foundryLocal` adds (`.refine(...FOUNDRY_LOCAL_REACHABLE)`; a refined object can no longer be
+ * picked from): it says where to call Foundry Local, `endpoint` for one cluster or `sites` for a fleet.
+ */
+export const FOUNDRY_LOCAL_REACHABLE = [
+    (fl: { readonly endpoint?: string; readonly sites?: unknown }) => fl.endpoint !== undefined || fl.sites !== undefined,
+    { message: "has neither endpoint (one cluster) nor sites (a fleet)" },
+] as const;
 
 const ManagedIdentitySchema = z.object({ principalId: guid, clientId: guid.optional() });
 
@@ -117,7 +131,7 @@ export const OutputsContractSchema = z.object({
     subscriptionId: guid.optional(),
     gateway: GatewaySchema,
     accounts: z.record(z.string(), AccountSchema).default({}),
-    foundryLocal: FoundryLocalSchema.optional(),
+    foundryLocal: FoundryLocalSchema.refine(...FOUNDRY_LOCAL_REACHABLE).optional(),
     managedIdentities: z.record(z.string(), ManagedIdentitySchema).optional(),
     delivery: DeliverySchema.optional(),
 });

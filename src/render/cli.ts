@@ -71,7 +71,9 @@ async function run(opts: Options, io: RenderIo): Promise<number> {
     const file = opts.config !== undefined ? resolve(io.cwd, opts.config) : join(io.projectDir, `Pulumi.${opts.stack ?? "dev"}.yaml`);
     const { stack, config } = readConfig(file);
     const now = opts.now ?? clock(io.env ?? {});
-    const text = formatModel(await renderModel({ config, stack, now }), opts.format);
+    const model = await renderModel({ config, stack, now });
+    for (const warning of model.warnings ?? []) io.stderr.write(`render: warning: ${warning}\n`);
+    const text = formatModel(model, opts.format);
     if (opts.out === undefined) {
         io.stdout.write(text);
         return 0;

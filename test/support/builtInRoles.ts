@@ -17,6 +17,9 @@ export const MICROSOFT = {
     "Cognitive Services User": "a97b65f3-24c7-4388-baec-2e87135dc908",
     "Cognitive Services Contributor": "25fbc0a9-bd7c-42a3-aa1a-3b75d497ee68",
     "Azure AI User": "53ca6127-db72-4b80-b1b0-d745d6d5456d",
+    // Preview role; its definition (no actions, data actions Microsoft.CognitiveServices/*) as listed by
+    // azure-rbac-catalog.org/roles/19c28022-e58e-450d-a464-0b2a53034789 and azadvertizer.net (docs/day-two.md).
+    "Cognitive Services Data Contributor (Preview)": "19c28022-e58e-450d-a464-0b2a53034789",
     "Reader": "acdd72a7-3385-48ef-bd42-f606fba81ae7",
     "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
     "Key Vault Crypto User": "12338af0-0e69-4776-bea7-57ae8d297424",
