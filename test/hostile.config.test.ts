@@ -40,7 +40,7 @@ const REFUSED: readonly [string, Record<string, unknown>, string][] = [
     ["an issuer with credentials", { gateway: { federatedCredentials: [{ ...FIC, name: "k8s", issuer: "https://user:hunter2@oidc.example.com/" }] } }, "foundry-entra:gateway.federatedCredentials[0].issuer: must not carry credentials"],
     ["a Foundry Local endpoint with credentials", { foundryLocal: { ...FL, endpoint: "https://admin:hunter2@foundry.edge.contoso.com" } }, "foundry-entra:foundryLocal.endpoint: must not carry credentials"],
     ["a federated subject with a newline", { gateway: { federatedCredentials: [{ ...FIC, name: "k8s", subject: "system:serviceaccount:a:b\n" }] } }, "foundry-entra:gateway.federatedCredentials[0].subject: holds a control character"],
-    ["an access entry naming a target no account could have", { access: [{ user: "alice@contoso.com", accounts: ["Not An Account"] }] }, 'foundry-entra:access[0].accounts[0]: "Not An Account" is not a valid account name'],
+    ["an access entry naming a target no account could have", { access: [{ user: "alice@contoso.com", accounts: ["Not An Account"] }] }, 'foundry-entra:access[0].accounts[0]: "Not An Account" is not a valid target; use an account name'],
 ];
 
 describe("Azure's naming and count rules", () => {

@@ -35,7 +35,10 @@ describe("built-in role GUIDs", () => {
 
     it("inference and admin resolve to the roles Microsoft documents for them, by literal GUID", () => {
         expect(resolveRole("inference", "OpenAI").guid).toBe("5e0bd9bd-7b93-4f28-af87-19fc36ad61bd");
-        expect(resolveRole("inference", "AIServices").guid).toBe("a97b65f3-24c7-4388-baec-2e87135dc908");
+        // Least privilege on Foundry accounts: OpenAI User by default (no listkeys), the seed's role when configured.
+        expect(resolveRole("inference", "AIServices").guid).toBe("5e0bd9bd-7b93-4f28-af87-19fc36ad61bd");
+        expect(resolveRole("Cognitive Services User", "AIServices").guid).toBe("a97b65f3-24c7-4388-baec-2e87135dc908");
+        expect(resolveRole("Cognitive Services Data Contributor (Preview)", "AIServices").guid).toBe("19c28022-e58e-450d-a464-0b2a53034789");
         expect(resolveRole("inference", "FoundryLocal").guid).toBe("5e0bd9bd-7b93-4f28-af87-19fc36ad61bd");
         expect(resolveRole("admin", "OpenAI").guid).toBe("25fbc0a9-bd7c-42a3-aa1a-3b75d497ee68");
         expect(resolveRole("Foundry User", "AIServices").guid).toBe("53ca6127-db72-4b80-b1b0-d745d6d5456d");
@@ -45,7 +48,7 @@ describe("built-in role GUIDs", () => {
         const r = await render(devConfig());
         const id = (name: string) => String(named(r, name).inputs.roleDefinitionId).split("/").pop();
         expect(id("access-gateway-aoai-dev-swc-openai-user")).toBe("5e0bd9bd-7b93-4f28-af87-19fc36ad61bd");
-        expect(id("access-gateway-foundry-dev-swc-cs-user")).toBe("a97b65f3-24c7-4388-baec-2e87135dc908");
+        expect(id("access-gateway-foundry-dev-swc-openai-user")).toBe("5e0bd9bd-7b93-4f28-af87-19fc36ad61bd");
         expect(id("access-group-ai-engineers-aoai-dev-swc-cs-contributor")).toBe("25fbc0a9-bd7c-42a3-aa1a-3b75d497ee68");
     });
 });

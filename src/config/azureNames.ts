@@ -31,6 +31,17 @@ export const accountName = () => z.string().regex(ACCOUNT_NAME, {
     error: (i) => `${show(i.input)} is not a valid account name; use 2-64 lower-case letters, digits or "-", starting and ending with a letter or digit (it is also the endpoint's subdomain)`,
 });
 
+/** A cluster name as `clusterName()` accepts it. */
+const CLUSTER_NAME = /^(?!.*\.\.)[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
+
+/**
+ * A grant target in an `accounts:` list: an account name, `foundry-local` (every Foundry Local site), or
+ * `foundry-local/<cluster name>` (one site of a fleet). Whether it names something declared is checked later.
+ */
+export const grantTarget = () => z.string().refine((v) => ACCOUNT_NAME.test(v) || (v.startsWith("foundry-local/") && CLUSTER_NAME.test(v.slice("foundry-local/".length))), {
+    error: (i) => `${show(i.input)} is not a valid target; use an account name (2-64 lower-case letters, digits or "-"), foundry-local, or foundry-local/<cluster name>`,
+});
+
 /** [ARM] Microsoft.KeyVault/vaults: 3-24, alphanumerics and hyphens, start with a letter, end with a letter or
  * digit, no consecutive hyphens. */
 export const keyVaultName = () => z.string().regex(/^[A-Za-z](?!.*--)[A-Za-z0-9-]{1,22}[A-Za-z0-9]$/, {
@@ -60,7 +71,7 @@ export const deploymentName = () => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]
  * it: [ARM] one segment of a resource id — no `/`, no `..` — and, as for Microsoft.ContainerService/managedClusters,
  * 1-63 alphanumerics, underscores, hyphens and periods, starting and ending with a letter or digit.
  */
-export const clusterName = () => z.string().regex(/^(?!.*\.\.)[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/, {
+export const clusterName = () => z.string().regex(CLUSTER_NAME, {
     error: (i) => `${show(i.input)} is not a valid cluster name; use 1-63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit (it is one segment of the cluster's resource id)`,
 });
 

@@ -52,7 +52,7 @@ export const ROLE_WORDS = ["inference", "admin"] as const;
 
 /** Human list of accepted role values, for error messages and docs. */
 export const ACCEPTED_ROLES_TEXT =
-    `"inference", "admin", a built-in role name (${Object.values(ROLES).map((r) => r.name).join(", ")}, Foundry User) or a role definition GUID`;
+    `"inference", "admin", a role name (${Object.values(ROLES).map((r) => r.name).join(", ")}, Foundry User) or a role definition GUID`;
 
 /** Checks a role value from config. Returns an error text (quoting a short excerpt), or undefined when the value is acceptable. */
 export function checkRoleSpec(spec: string): string | undefined {

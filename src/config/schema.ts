@@ -149,7 +149,7 @@ const role = () => z.string().superRefine((v, ctx) => {
     if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
-const targets = () => z.array(azure.accountName()).min(1, { error: "must name at least one account; leave the key out to mean every account" }).optional();
+const targets = () => z.array(azure.grantTarget()).min(1, { error: "must name at least one account; leave the key out to mean every account" }).optional();
 
 export const AccessEntrySchema = z.strictObject({
     user: upn().optional(),
