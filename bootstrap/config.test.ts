@@ -15,7 +15,7 @@ describe("bootstrap config: defaults and the example", () => {
         expect(c.appRoleAssignments).toBe(true);
         expect(c.keyVaultDelivery).toBe(false);
         expect(c.assignableRoles).toEqual([]);
-        expect(c.owners).toEqual([]);
+        expect(c.owners).toEqual(["22222222-2222-2222-2222-222222222222"]);
         expect(c.state).toBeUndefined();
         expect(c.displayNamePrefix).toBe("foundry-entra-foundry-entra");
         expect(c.scopes).toEqual([

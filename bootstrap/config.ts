@@ -70,7 +70,12 @@ export const BootstrapSchema = z.strictObject({
         ? "is required: the ARM scopes (/subscriptions/<guid> or /subscriptions/<guid>/resourceGroups/<name>) the deployer manages"
         : `expected a list of ARM scopes, got ${show(i.input)}`) })
         .min(1, { error: "must name at least one scope: /subscriptions/<guid> or /subscriptions/<guid>/resourceGroups/<name>" }),
-    owners: z.array(guid(), { error: (i) => `expected a list of object ids, got ${show(i.input)}` }).default([]),
+    // Required and from config only, like the program's gateway.owners: the provider compares owners on every run, and
+    // a list that followed whoever runs the bootstrap would change with each administrator who does.
+    owners: z.array(guid(), { error: (i) => (i.input === undefined
+        ? "is required; list the object ids of the administrators who own the pipeline identities (yours: az ad signed-in-user show --query id -o tsv)"
+        : `expected a list of object ids, got ${show(i.input)}`) })
+        .min(1, { error: "is empty; list the object ids of the administrators who own the pipeline identities" }),
     appRoleAssignments: z.boolean({ error: (i) => `expected true or false, got ${show(i.input)}` }).default(true),
     keyVaultDelivery: z.boolean({ error: (i) => `expected true or false, got ${show(i.input)}` }).default(false),
     assignableRoles: z.array(assignableRole(), { error: (i) => `expected a list of role definition GUIDs, got ${show(i.input)}` }).default([]),
@@ -118,7 +123,7 @@ export interface BootstrapConfig {
     readonly scopes: readonly Scope[];
     /** The subscription of the first scope: what pipelines select (`AZURE_SUBSCRIPTION_ID`). */
     readonly subscriptionId: string;
-    /** Extra owners (lower-case object ids) of both app registrations. */
+    /** Owners (lower-case object ids) of both app registrations. */
     readonly owners: readonly string[];
     readonly appRoleAssignments: boolean;
     readonly keyVaultDelivery: boolean;

@@ -23,6 +23,7 @@ export function config(overrides: Record<string, unknown> = {}): Record<string, 
     const values: Record<string, unknown> = {
         github: { owner: "contoso", repo: "foundry-entra" },
         scopes: [DEV_RG, PROD_RG],
+        owners: ["22222222-2222-2222-2222-222222222222"],
         ...overrides,
     };
     const present = Object.entries(values).filter(([, v]) => v !== undefined);
@@ -31,8 +32,9 @@ export function config(overrides: Record<string, unknown> = {}): Record<string, 
 
 export const STATE = { resourceGroupName: "rg-pulumi-state", storageAccountName: "contosopulumistate", keyVaultName: "kv-contoso-pulumi", location: "swedencentral" };
 
-export function render(cfg: Record<string, string>): Promise<RunResult> {
-    return runProgram({ config: cfg, program: runBootstrap, project: NAMESPACE, stack: "tenant" });
+/** @param as the object id of the administrator running it @default the harness's mock deployer */
+export function render(cfg: Record<string, string>, as?: string): Promise<RunResult> {
+    return runProgram({ config: cfg, program: runBootstrap, project: NAMESPACE, stack: "tenant", ...(as ? { as } : {}) });
 }
 
 /** Runs a config that must be refused; returns the error's lines and how many resources got registered. */

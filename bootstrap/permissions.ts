@@ -40,7 +40,7 @@ const R = BOOTSTRAP_ROLES;
 export const GRANTS: readonly Grant[] = [
     { kind: "graph", identity: "deployer", permission: "Application.ReadWrite.OwnedBy", when: "always",
         reason: "Create the gateway's and the Foundry Local API's app registrations and service principals, and manage only the ones it owns " +
-            "(credentials, federated credentials, identifier URI, pre-authorised clients). The program makes the deployer an owner of everything it creates." },
+            "(credentials, federated credentials, identifier URI, pre-authorised clients). Each program stack lists the deployer (the bootstrap output `deployerObjectId`) in `gateway.owners`, so it owns everything it creates." },
     { kind: "graph", identity: "deployer", permission: "User.Read.All", when: "always",
         reason: "Resolve `access[].user` UPNs to object ids (`azuread.getUser` needs `User.Read.All` or `Directory.Read.All` when signed in as an app) " +
             "and name users as owners of app registrations." },

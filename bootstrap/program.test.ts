@@ -63,10 +63,14 @@ describe("bootstrap: the example stack, rendered under mocks", () => {
         }
     });
 
-    it("makes the administrator and the configured owners own both app registrations and service principals", () => {
-        const admin = mockObjectId("deployer");
+    it("makes exactly the configured owners own both app registrations and service principals, whoever runs it", async () => {
         for (const type of [RT.app, RT.sp]) {
-            for (const x of ofType(r, type)) expect(x.inputs.owners).toEqual([admin, "22222222-2222-2222-2222-222222222222"]);
+            for (const x of ofType(r, type)) expect(x.inputs.owners).toEqual(["22222222-2222-2222-2222-222222222222"]);
+        }
+        // Another administrator's run declares the same owners (the provider compares them on every run).
+        const other = await render(exampleConfig(), "99999999-8888-4777-8666-555555555555");
+        for (const type of [RT.app, RT.sp]) {
+            for (const x of ofType(other, type)) expect(x.inputs.owners).toEqual(["22222222-2222-2222-2222-222222222222"]);
         }
         expect(ofType(r, RT.app).map((a) => [a.inputs.displayName, a.inputs.signInAudience]).sort()).toEqual([
             ["foundry-entra-foundry-entra-deployer", "AzureADMyOrg"], ["foundry-entra-foundry-entra-previewer", "AzureADMyOrg"],
@@ -185,8 +189,10 @@ describe("bootstrap: the example stack, rendered under mocks", () => {
 
     it("outputs what the pipeline needs, and the GitHub variables under their exact names, none secret", () => {
         expect(Object.keys(r.outputs).sort()).toEqual(
-            ["backendUrl", "clientId", "federatedSubjects", "githubVariables", "previewClientId", "secretsProvider", "subscriptionId", "tenantId"]);
+            ["backendUrl", "clientId", "deployerObjectId", "federatedSubjects", "githubVariables", "previewClientId", "secretsProvider", "subscriptionId", "tenantId"]);
         expect(r.outputs.tenantId).toBe(r.mocks.tenantId);
+        // What each program stack lists in gateway.owners: the deployer's service principal.
+        expect(r.outputs.deployerObjectId).toBe(mockObjectId("deployer-sp"));
         expect(r.outputs.clientId).toBe(mockClientId("deployer-app"));
         expect(r.outputs.previewClientId).toBe(mockClientId("previewer-app"));
         expect(r.outputs.githubVariables).toEqual({
@@ -221,7 +227,7 @@ describe("bootstrap: switches", () => {
         expect(ofType(r, RT.app).map((a) => a.name)).toEqual(["deployer-app"]);
         expect(ofType(r, RT.storageAccount)).toEqual([]);
         expect(r.outputs.githubVariables).toEqual({ AZURE_TENANT_ID: r.mocks.tenantId, AZURE_CLIENT_ID: r.outputs.clientId, AZURE_SUBSCRIPTION_ID: SUB });
-        expect(Object.keys(r.outputs).sort()).toEqual(["clientId", "federatedSubjects", "githubVariables", "subscriptionId", "tenantId"]);
+        expect(Object.keys(r.outputs).sort()).toEqual(["clientId", "deployerObjectId", "federatedSubjects", "githubVariables", "subscriptionId", "tenantId"]);
     });
 
     it("appRoleAssignments: false drops AppRoleAssignment.ReadWrite.All and Application.Read.All from the deployer", async () => {

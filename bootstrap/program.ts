@@ -15,7 +15,7 @@ import { assignableRoleGuids, isCustomRole, roleAssignmentCondition } from "./ro
 /** Who runs the bootstrap, from the provider's client config. */
 export interface BootstrapContext {
     readonly tenantId: string;
-    /** Object id of the administrator running `pulumi up`; owner of both app registrations. */
+    /** Object id of the administrator running `pulumi up`. Nothing declared depends on it (owners come from config). */
     readonly adminObjectId: string;
 }
 
@@ -29,7 +29,8 @@ export async function runBootstrap(): Promise<Record<string, unknown>> {
 
 /** Declares every resource for a validated config and returns the stack outputs (none of them secret). */
 export function declareBootstrap(config: BootstrapConfig, ctx: BootstrapContext): Record<string, unknown> {
-    const owners = [...new Set([ctx.adminObjectId.toLowerCase(), ...config.owners])];
+    // From config only: see BootstrapSchema.owners.
+    const owners = [...config.owners];
     const repository = `${config.github.owner}/${config.github.repo}`;
     const graphSp = azuread.getServicePrincipalOutput({ clientId: MICROSOFT_GRAPH_CLIENT_ID });
     const graph: GraphServicePrincipal = { objectId: graphSp.objectId, appRoleIds: graphSp.appRoleIds };
@@ -91,6 +92,8 @@ export function declareBootstrap(config: BootstrapConfig, ctx: BootstrapContext)
     return {
         tenantId: ctx.tenantId,
         clientId: deployer.clientId,
+        // What each program stack lists in foundry-entra:gateway.owners, so the deployer keeps owning what it creates.
+        deployerObjectId: deployer.servicePrincipalObjectId,
         subscriptionId: config.subscriptionId,
         ...(previewer ? { previewClientId: previewer.clientId } : {}),
         ...(state ? { backendUrl: state.backendUrl, secretsProvider: state.secretsProvider } : {}),

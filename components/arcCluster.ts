@@ -3,15 +3,20 @@ import * as kubernetes from "@pulumi/azure-native/kubernetes";
 import * as kubernetesconfiguration from "@pulumi/azure-native/kubernetesconfiguration";
 import type { FoundryLocalConfig } from "../src/config/types";
 import { ROLES } from "../src/config/roles";
+import { FOUNDRY_LOCAL } from "../src/config/schema";
 import { declareGrants, type AccessRequest } from "../src/lib/grants";
 import { assignRole } from "../src/lib/rbac";
 
 export interface ArcClusterArgs {
-    /** The connected cluster and the optional extension settings from `foundry-entra:foundryLocal`. */
-    readonly config: FoundryLocalConfig;
+    /** The connected cluster, looked up (not managed) by name in its resource group. */
+    readonly cluster: { readonly name: string; readonly resourceGroupName: string };
+    /** Install the Foundry Local extension (`foundry-entra:foundryLocal.installExtension`). @default false */
+    readonly installExtension?: boolean;
+    /** The extension's name, release train and namespace, and a pinned version (`foundry-entra:foundryLocal.extension`). */
+    readonly extension: FoundryLocalConfig["extension"];
     /** Subscription holding the cluster and the role definitions. */
     readonly subscriptionId: string;
-    /** Who gets which role at the cluster scope ("inference" = Cognitive Services OpenAI User). @default [] */
+    /** Who gets which role at the cluster scope, each with target "foundry-local" ("inference" = Cognitive Services OpenAI User). @default [] */
     readonly requests: readonly AccessRequest[];
     /** Tenant the extension's sidecar validates tokens for. */
     readonly tenantId: string;
@@ -32,7 +37,7 @@ export class ArcCluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: ArcClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("foundry-entra:index:ArcCluster", name, {}, opts);
-        const { cluster: c, extension } = args.config;
+        const { cluster: c, extension } = args;
         const cluster = kubernetes.getConnectedClusterOutput({ clusterName: c.name, resourceGroupName: c.resourceGroupName }, { parent: this });
         this.clusterId = cluster.id;
         this.arcPrincipalId = cluster.identity.principalId;
@@ -45,10 +50,10 @@ export class ArcCluster extends pulumi.ComponentResource {
             description: "foundry-entra: lets the cluster's Arc identity check callers' role assignments",
         }, args.subscriptionId, { parent: this });
 
-        declareGrants(name, args.requests, new Map([["foundry-local", { kind: "FoundryLocal" as const, scope: this.clusterId }]]),
+        declareGrants(name, args.requests, new Map([[FOUNDRY_LOCAL, { kind: "FoundryLocal" as const, scope: this.clusterId }]]),
             args.subscriptionId, this);
 
-        if (args.config.installExtension) {
+        if (args.installExtension ?? false) {
             // Preview, for allow-listed subscriptions; needs the Microsoft.CertManagement extension in place first.
             new kubernetesconfiguration.Extension(`${name}-foundry-local`, {
                 resourceGroupName: c.resourceGroupName,

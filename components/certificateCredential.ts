@@ -31,8 +31,9 @@ interface Slot {
 
 /**
  * A self-signed certificate the gateway signs client assertions with: an RSA key, the certificate, and its
- * upload to the app registration with the certificate's own end date. With rotation, two alternating slots
- * keep the previous certificate valid while its successor takes over.
+ * upload to the app registration with the certificate's own end date. With rotation, each generation is its own
+ * key, certificate and upload (named by its start day): the previous generation stays valid while its successor
+ * takes over, and a config change (key size, subject, validity) reaches the next generation only.
  */
 export class CertificateCredential extends pulumi.ComponentResource {
     public readonly certificatePem: pulumi.Output<string>;
@@ -53,21 +54,26 @@ export class CertificateCredential extends pulumi.ComponentResource {
         super("foundry-entra:index:CertificateCredential", name, {}, opts);
         const { config } = args;
         const slot = (suffix: string, plan?: SlotPlan): Slot => {
-            // A changed trigger replaces the key; the new key replaces the certificate and its upload.
-            const trigger = plan ? { replacementTrigger: `generation-${plan.generation}` } : {};
-            const key = new tls.PrivateKey(`${name}-key${suffix}`, { algorithm: "RSA", rsaBits: config.rsaBits }, { parent: this, ...trigger });
+            // A generation's resources keep the settings they were created with: every one of these inputs is
+            // ForceNew in terraform-provider-tls (RequiresReplace on private_key's rsa_bits, self_signed_cert's subject
+            // and validity_period_hours), so without ignoreChanges a config change would replace every live
+            // certificate in one run and cut off the gateway. The single (unrotated) certificate has nothing to carry
+            // over to: it is replaced, and `npm run plan` says what the gateway loses.
+            const keep = (props: string[]) => (plan ? { ignoreChanges: props } : {});
+            // Generations named by day replaced slots "a" and "b": the alias carries an existing one over.
+            const alias = (kind: string) => (plan?.legacySlot ? { aliases: [{ name: `${name}-${kind}-${plan.legacySlot}` }] } : {});
+            const key = new tls.PrivateKey(`${name}-key${suffix}`, { algorithm: "RSA", rsaBits: config.rsaBits },
+                { parent: this, ...keep(["rsaBits"]), ...alias("key") });
             // Provider-marked secret outputs are not applied by every runtime (the mock runtime ignores them): mark
             // the key material ourselves, both where it is exported and where it feeds the certificate (@pulumi/tls
             // also marks that input secret; this keeps it so if the SDK ever stops). test/secrets.test.ts checks.
             const privateKeyPem = pulumi.secret(key.privateKeyPemPkcs8);
             const cert = new tls.SelfSignedCert(`${name}-cert${suffix}`, {
                 privateKeyPem: pulumi.secret(key.privateKeyPem),
-                // The generation in the subject replaces the certificate even on an engine that ignores
-                // replacementTrigger (older CLIs); the trigger is what also renews the key.
                 subject: { commonName: config.subject, ...(plan ? { serialNumber: `generation-${plan.generation}` } : {}) },
                 validityPeriodHours: config.validityDays * 24,
                 allowedUses: ["digital_signature", "client_auth"],
-            }, { parent: this, ...trigger });
+            }, { parent: this, ...keep(["subject", "validityPeriodHours"]), ...alias("cert") });
             new azuread.ApplicationCertificate(`${name}-upload${suffix}`, {
                 applicationId: args.applicationId,
                 type: "AsymmetricX509Cert",
@@ -75,14 +81,14 @@ export class CertificateCredential extends pulumi.ComponentResource {
                 value: cert.certPem,
                 // Graph refuses an end date later than the certificate's own notAfter.
                 endDate: cert.validityEndTime,
-            }, { parent: this });
+            }, { parent: this, ...alias("upload") });
             return { ...(plan ? { plan } : {}), cert, privateKeyPem };
         };
 
         let slots: Slot[];
         if (config.rotation) {
             const plan = planRotation(args.now, config.rotation, config.validityDays);
-            slots = [plan.current, ...(plan.previous ? [plan.previous] : [])].map((p) => slot(`-${p.slot}`, p));
+            slots = [plan.current, ...(plan.previous ? [plan.previous] : [])].map((p) => slot(`-${p.key}`, p));
             this.nextRotationOn = plan.nextRotationOn.toISOString();
         } else {
             slots = [slot("")];

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
 import type { ClientSecretConfig } from "../src/config/types";
-import { addDays, planRotation, type SlotPlan } from "../src/lib/rotation";
+import { addDays, graphDateTime, planRotation, type SlotPlan } from "../src/lib/rotation";
 
 export interface ClientSecretCredentialArgs {
     /** Resource id (`/applications/<objectId>`) of the app registration. */
@@ -21,9 +21,10 @@ export interface ClientSecretSlotOutput {
 
 /**
  * A client secret of the app registration with a bounded lifetime. Graph generates the value and returns
- * it only at creation. With rotation, two alternating slots keep the previous secret valid for the grace
- * period after its successor exists; Pulumi's default create-before-delete means a new secret always exists
- * before an old one is removed.
+ * it only at creation. With rotation, each generation is its own secret (named by its start day): a new one is
+ * created on its due day and the previous one stays valid until it expires, at least the grace period after its
+ * successor exists. A config change (validity) reaches the next generation only; the secrets that exist keep
+ * their end dates. Without rotation there is one secret, whose end date is fixed when it is created.
  */
 export class ClientSecretCredential extends pulumi.ComponentResource {
     /** The newest secret's value. A Pulumi secret. */
@@ -37,24 +38,31 @@ export class ClientSecretCredential extends pulumi.ComponentResource {
     constructor(name: string, args: ClientSecretCredentialArgs, opts?: pulumi.ComponentResourceOptions) {
         super("foundry-entra:index:ClientSecretCredential", name, {}, opts);
         const { config } = args;
-        const rotating = (plan: SlotPlan) => new azuread.ApplicationPassword(`${name}-password-${plan.slot}`, {
+        const generation = (plan: SlotPlan) => new azuread.ApplicationPassword(`${name}-password-${plan.key}`, {
             applicationId: args.applicationId,
             displayName: `foundry-entra slot ${plan.slot} generation ${plan.generation}`,
-            // Derived from the generation, not from the clock: stable on every run until the slot rotates.
-            endDate: plan.expiresOn.toISOString(),
+            // Derived from the generation, not from the clock, and in the form Graph stores (see graphDateTime).
+            endDate: graphDateTime(plan.expiresOn),
             rotateWhenChanged: { generation: String(plan.generation) },
-        }, { parent: this });
+        }, {
+            parent: this,
+            // Before generations were named by day they lived in slots "a" and "b": the alias carries them over.
+            ...(plan.legacySlot ? { aliases: [{ name: `${name}-password-${plan.legacySlot}` }] } : {}),
+            // All three are ForceNew (terraform-provider-azuread application_password_resource.go). A secret keeps
+            // what it was created with: a change of validity or of the schedule reaches the next generation only.
+            ignoreChanges: ["displayName", "endDate", "rotateWhenChanged"],
+        });
 
         let passwords: { plan?: SlotPlan; password: azuread.ApplicationPassword }[];
         if (config.rotation) {
             const plan = planRotation(args.now, config.rotation, config.validityDays);
-            passwords = [plan.current, ...(plan.previous ? [plan.previous] : [])].map((p) => ({ plan: p, password: rotating(p) }));
+            passwords = [plan.current, ...(plan.previous ? [plan.previous] : [])].map((p) => ({ plan: p, password: generation(p) }));
             this.nextRotationOn = plan.nextRotationOn.toISOString();
         } else {
             const password = new azuread.ApplicationPassword(`${name}-password`, {
                 applicationId: args.applicationId,
                 displayName: "foundry-entra",
-                endDate: addDays(args.now, config.validityDays).toISOString(),
+                endDate: graphDateTime(addDays(args.now, config.validityDays)),
             }, {
                 parent: this,
                 // The end date is fixed when the secret is created; later runs must not move it (that would

@@ -4,13 +4,14 @@
  * fixed mock-only key (so thumbprints can be checked with openssl). Every answer is derived from the
  * resource's type and name, so the same config always renders the same values.
  */
-import { createHash, createPrivateKey, createPublicKey } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, sign } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import forge from "node-forge";
 import { stableGuid } from "../src/lib/ids";
 import { thumbprints } from "../src/lib/thumbprint";
+import { stored } from "../src/plan/providers";
 
 type Props = Record<string, unknown>;
 
@@ -31,6 +32,11 @@ export function unwrapSecrets(v: unknown): unknown {
 export const MOCK_KEY_PKCS8 = readFileSync(join(__dirname, "fixtures", "mock-only-rsa-2048.pem"), "utf8");
 export const MOCK_KEY_PKCS1 = createPrivateKey(MOCK_KEY_PKCS8).export({ type: "pkcs1", format: "pem" }).toString();
 const MOCK_PUBLIC_KEY = createPublicKey(MOCK_KEY_PKCS8).export({ type: "spki", format: "pem" }).toString();
+
+/** ASN.1 UTF8String; @types/node-forge types `valueTagClass` as a tag class, while forge reads a tag type there. */
+const UTF8_STRING = forge.asn1.Type.UTF8 as number as forge.asn1.Class;
+/** The characters of an ASN.1 PrintableString, with the '*' and '&' Go also writes as one. */
+const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?*&]*$/;
 
 const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
 
@@ -59,6 +65,11 @@ export const GRAPH_APP_ROLE_IDS: Readonly<Record<string, string>> = {
 export interface MockAnswers {
     /** The clock the mock tls provider stamps certificates with. */
     readonly now: Date;
+    /**
+     * Who is signed in, as the providers' client config would answer: the stack file's pinned tenant and subscription
+     * (`azuread:tenantId`, `azure-native:subscriptionId`) and the deployer's object id. @default derived mock GUIDs
+     */
+    readonly identity?: { readonly tenantId?: string; readonly subscriptionId?: string; readonly deployerObjectId?: string };
     /** Replaces the answer to an invoke (by token), e.g. to present a vault in access-policy mode. */
     readonly invokes?: Readonly<Record<string, (inputs: Props) => Props>>;
 }
@@ -73,9 +84,10 @@ export class ProviderMocks implements pulumi.runtime.Mocks {
     readonly deployerObjectId: string;
 
     constructor(private readonly answers: MockAnswers) {
-        this.tenantId = this.guid("tenantId", "tenant");
-        this.subscriptionId = this.guid("subscriptionId", "subscription");
-        this.deployerObjectId = this.guid("objectId", "deployer");
+        // Pinned ids are the stack's own: shown as they are, not as placeholders.
+        this.tenantId = answers.identity?.tenantId ?? this.guid("tenantId", "tenant");
+        this.subscriptionId = answers.identity?.subscriptionId ?? this.guid("subscriptionId", "subscription");
+        this.deployerObjectId = answers.identity?.deployerObjectId ?? this.guid("objectId", "deployer");
     }
 
     /** A deterministic GUID, remembered as a placeholder "<label>". */
@@ -93,7 +105,8 @@ export class ProviderMocks implements pulumi.runtime.Mocks {
         const inputs = args.inputs as Props;
         const plain = unwrapSecrets(inputs) as Props;
         const { id, state } = this.answer(args.type, args.name, plain, inputs);
-        return { id: args.id || id, state: { ...inputs, ...state } };
+        // What the real provider writes back into state (normalised dates, computed fields): see src/plan/providers.ts.
+        return { id: args.id || id, state: { ...inputs, ...stored(args.type, plain, this.answers.now), ...state } };
     }
 
     private answer(type: string, name: string, p: Props, raw: Props): { id: string; state: Props } {
@@ -112,11 +125,13 @@ export class ProviderMocks implements pulumi.runtime.Mocks {
                 const value = `mock-client-secret~${createHash("sha256").update(name).digest("base64url").slice(0, 32)}`;
                 this.secretValues.add(value);
                 const keyId = this.guid("keyId", name);
-                return { id: `${str("applicationId")}/password/${keyId}`, state: { value, keyId } };
+                // terraform-provider-azuread's credential ids are `<application object id>/password/<key id>`
+                // (internal/services/applications/parse/credentials.go, CredentialId.String).
+                return { id: `${str("applicationId").replace(/^\/applications\//, "")}/password/${keyId}`, state: { value, keyId } };
             }
             case "azuread:index/applicationCertificate:ApplicationCertificate": {
                 const keyId = this.guid("keyId", name);
-                return { id: `${str("applicationId")}/certificate/${keyId}`, state: { keyId } };
+                return { id: `${str("applicationId").replace(/^\/applications\//, "")}/certificate/${keyId}`, state: { keyId } };
             }
             case "azuread:index/applicationIdentifierUri:ApplicationIdentifierUri":
                 return { id: `${str("applicationId")}/identifierUri/${Buffer.from(str("identifierUri")).toString("base64url")}`, state: {} };
@@ -203,20 +218,21 @@ export class ProviderMocks implements pulumi.runtime.Mocks {
         cert.validity.notBefore = notBefore;
         cert.validity.notAfter = notAfter;
         const cn = String((p.subject as Props | undefined)?.commonName ?? name);
-        cert.setSubject([{ name: "commonName", value: cn }]);
-        cert.setIssuer([{ name: "commonName", value: cn }]);
-        cert.sign(key, forge.md.sha256.create());
+        // As the real tls provider (Go's encoding/asn1, golang/go src/encoding/asn1/marshal.go) encodes a name: a
+        // PrintableString when every character is one, else a UTF8String. forge's default string type takes only
+        // Latin-1, so an en dash, an emoji or CJK in a display name (which Entra accepts) made the render fail.
+        // forge UTF-8-encodes the value itself for that tag (lib/x509.js).
+        const subject = [{ name: "commonName", value: cn, ...(PRINTABLE.test(cn) ? {} : { valueTagClass: UTF8_STRING }) }];
+        cert.setSubject(subject);
+        cert.setIssuer(subject);
+        signNatively(cert, String(p.privateKeyPem ?? MOCK_KEY_PKCS1));
         const certPem = forge.pki.certificateToPem(cert).replace(/\r\n/g, "\n");
         // The certificate and its thumbprints are generated at deploy time: renders show placeholders for them.
         const prints = thumbprints(certPem);
         for (const [value, field] of [[certPem, "certPem"], [prints.hex, "thumbprint"], [prints.x5t, "x5t"], [prints.x5tS256, "x5tS256"]] as const) {
             this.assigned.set(value, `${name}.${field}`);
         }
-        return { id: cert.serialNumber, state: {
-            certPem,
-            validityStartTime: rfc3339(notBefore),
-            validityEndTime: rfc3339(notAfter),
-        } };
+        return { id: cert.serialNumber, state: { certPem, validityStartTime: rfc3339(notBefore), validityEndTime: rfc3339(notAfter) } };
     }
 
     call(args: pulumi.runtime.MockCallArgs): Props {
@@ -259,6 +275,21 @@ export class ProviderMocks implements pulumi.runtime.Mocks {
                 throw new Error(`mock: no answer for invoke ${args.token}; add one to harness/mocks.ts`);
         }
     }
+}
+
+/**
+ * Signs a certificate as forge's `cert.sign(key, sha256)` would, but with Node's native RSA (forge's pure-JS signing
+ * was most of a render's time): the same TBSCertificate, algorithm and signature bytes.
+ */
+function signNatively(cert: forge.pki.Certificate, keyPem: string): void {
+    const oid = forge.pki.oids.sha256WithRSAEncryption!;
+    cert.signatureOid = oid;
+    cert.siginfo.algorithmOid = oid;
+    // getTBSCertificate is public in node-forge (lib/x509.js) but missing from @types/node-forge.
+    const tbs = (forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(cert);
+    (cert as unknown as { tbsCertificate: forge.asn1.Asn1 }).tbsCertificate = tbs;
+    const der = Buffer.from(forge.asn1.toDer(tbs).getBytes(), "binary");
+    cert.signature = sign("sha256", der, createPrivateKey(keyPem)).toString("binary");
 }
 
 function omit(o: Props, key: string): Props {

@@ -22,6 +22,10 @@ export interface RecordedResource {
     readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
     /** Inputs as registered; secrets still carry the runtime's secret wrapper. */
     readonly rawInputs: Record<string, unknown>;
+    /** The id the provider (the mock) answered with; empty for components. */
+    readonly id: string;
+    /** The state the provider (the mock) answered with, as it would be stored; secrets keep their wrapper. */
+    readonly rawOutputs: Record<string, unknown>;
     readonly options: {
         readonly protect: boolean;
         readonly retainOnDelete: boolean;
@@ -63,7 +67,12 @@ interface RegisterRequest {
     getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
 }
 
-type Callback = (err: unknown, resp?: { getUrn(): string }) => void;
+interface RegisterResponse {
+    getUrn(): string;
+    getId(): string;
+    getObject(): unknown;
+}
+type Callback = (err: unknown, resp?: RegisterResponse) => void;
 interface Monitor {
     registerResource(req: RegisterRequest, cb: Callback): Promise<void> | void;
 }
@@ -111,14 +120,15 @@ export class Recorder {
                 throw new Error(`harness: RegisterResourceRequest lacks ${missing.join(", ")}; @pulumi/pulumi internals changed (see harness/recorder.ts)`);
             }
             return original(req, (err, resp) => {
-                if (!err && resp) this.resources.push(record(req, resp.getUrn()));
+                if (!err && resp) this.resources.push(record(req, resp));
                 cb(err, resp);
             });
         };
     }
 }
 
-function record(req: RegisterRequest, urn: string): RecordedResource {
+function record(req: RegisterRequest, resp: RegisterResponse): RecordedResource {
+    const urn = resp.getUrn();
     const propertyDependencies: Record<string, string[]> = {};
     req.getPropertydependenciesMap().forEach((v, k) => {
         propertyDependencies[k] = v.getUrnsList();
@@ -136,6 +146,8 @@ function record(req: RegisterRequest, urn: string): RecordedResource {
         dependencies: req.getDependenciesList(),
         propertyDependencies,
         rawInputs: deserializeProperties(req.getObject() as Parameters<typeof deserializeProperties>[0]) as Record<string, unknown>,
+        id: resp.getId(),
+        rawOutputs: (resp.getObject() ? deserializeProperties(resp.getObject() as Parameters<typeof deserializeProperties>[0]) : {}) as Record<string, unknown>,
         options: {
             protect: req.getProtect(),
             retainOnDelete: req.getRetainondelete(),

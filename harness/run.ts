@@ -11,6 +11,7 @@ import { NAMESPACE } from "../src/config/parse";
 import { messageOf } from "../src/lib/cli";
 import { runStack } from "../src/program";
 import { ProviderMocks, type MockAnswers } from "./mocks";
+import { StackFileError, stackFileProblems } from "./stackFile";
 import { outputValue, Recorder, waitForRegistrations, type RecordedResource } from "./recorder";
 
 export const PROJECT = NAMESPACE;
@@ -30,6 +31,11 @@ export interface HarnessOptions {
     readonly program?: (options: { now: Date }) => Promise<Record<string, unknown>>;
     /** The project name config keys are read under (`<project>:<key>`). @default PROJECT (`foundry-entra`) */
     readonly project?: string;
+    /**
+     * Object id of the identity running the program (the providers' client config). @default the first of
+     * `gateway.owners` (a render stands for the pipeline's run), else a derived mock id
+     */
+    readonly as?: string;
 }
 
 export interface HarnessResource extends RecordedResource {
@@ -37,6 +43,10 @@ export interface HarnessResource extends RecordedResource {
     readonly inputs: Record<string, unknown>;
     /** Dotted paths (e.g. `privateKeyPem`, `properties.value`) of inputs that are Pulumi secrets. */
     readonly secretInputPaths: readonly string[];
+    /** The state the mock provider answered with (what the real one would store), secret wrappers removed. */
+    readonly outputs: Record<string, unknown>;
+    /** Dotted paths of outputs that are Pulumi secrets. */
+    readonly secretOutputPaths: readonly string[];
 }
 
 export interface RunResult {
@@ -47,6 +57,8 @@ export interface RunResult {
     readonly outputs: Record<string, unknown>;
     /** Dotted paths of outputs that are Pulumi secrets (e.g. `gateway.clientSecret.value`). */
     readonly secretOutputPaths: readonly string[];
+    /** What the program logged as warnings (`pulumi.log.warn`), as `pulumi up` would show them; not printed. */
+    readonly warnings: readonly string[];
     /** The outputs as the program returned them (Outputs), for `pulumi.isSecret` checks. */
     readonly rawOutputs: Record<string, unknown>;
     readonly mocks: ProviderMocks;
@@ -77,30 +89,72 @@ async function runOnce(options: HarnessOptions): Promise<RunResult> {
     const stack = options.stack ?? "dev";
     const project = options.project ?? PROJECT;
     const program = options.program ?? runStack;
-    const mocks = new ProviderMocks({ now: options.now ?? DEFAULT_NOW, ...(options.invokes ? { invokes: options.invokes } : {}) });
+    const mocks = new ProviderMocks({
+        now: options.now ?? DEFAULT_NOW,
+        identity: identityOf(options.config, project, options.as),
+        ...(options.invokes ? { invokes: options.invokes } : {}),
+    });
     await pulumi.runtime.setMocks(mocks, project, stack, false);
     // setAllConfig replaces all config (and would leak into the next run otherwise).
     pulumi.runtime.setAllConfig({ ...options.config });
     const recorder = new Recorder();
     recorder.attach();
 
+    // Without an engine (the mock runtime) the SDK prints pulumi.log warnings with console.warn: collect them instead.
+    const warnings: string[] = [];
+    const consoleWarn = console.warn;
+    console.warn = (...args: unknown[]) => {
+        const line = args.map(String).join(" ");
+        if (line.startsWith("warning: [runtime] ")) warnings.push(line.slice("warning: [runtime] ".length));
+        else consoleWarn(...args);
+    };
     let rawOutputs: Record<string, unknown>;
-    try {
-        rawOutputs = await program({ now: options.now ?? DEFAULT_NOW });
-    } catch (err) {
-        await waitForRegistrations();
-        throw new ProgramFailed(err, [...recorder.resources]);
-    }
     const secretOutputPaths: string[] = [];
-    const outputs = (await resolveDeep(rawOutputs, "", secretOutputPaths)) as Record<string, unknown>;
-    await waitForRegistrations();
+    let outputs: Record<string, unknown>;
+    try {
+        try {
+            rawOutputs = await program({ now: options.now ?? DEFAULT_NOW });
+        } catch (err) {
+            await waitForRegistrations();
+            throw new ProgramFailed(err, [...recorder.resources]);
+        }
+        outputs = (await resolveDeep(rawOutputs, "", secretOutputPaths)) as Record<string, unknown>;
+        await waitForRegistrations();
+    } finally {
+        console.warn = consoleWarn;
+    }
 
     const resources = recorder.resources.map((r) => {
         const secretInputPaths: string[] = [];
         const inputs = stripSecrets(r.rawInputs, "", secretInputPaths) as Record<string, unknown>;
-        return { ...r, inputs, secretInputPaths };
+        const secretOutputPaths: string[] = [];
+        const outputs = stripSecrets(r.rawOutputs, "", secretOutputPaths) as Record<string, unknown>;
+        return { ...r, inputs, secretInputPaths, outputs, secretOutputPaths };
     });
-    return { project, stack, resources, outputs, secretOutputPaths, rawOutputs, mocks };
+    return { project, stack, resources, outputs, secretOutputPaths, rawOutputs, mocks, warnings };
+}
+
+/**
+ * Who the offline providers say is signed in: the tenant and subscription the stack file pins (so a render answers
+ * with the stack's own ids, and the program's check against the pins passes), and the deployer (`as`, else the first
+ * configured owner).
+ */
+function identityOf(config: Readonly<Record<string, string>>, project: string, as: string | undefined): NonNullable<MockAnswers["identity"]> {
+    const tenantId = config["azuread:tenantId"];
+    const subscriptionId = config["azure-native:subscriptionId"];
+    let owner: string | undefined;
+    try {
+        const gateway = JSON.parse(config[`${project}:gateway`] ?? "{}") as { owners?: unknown };
+        if (Array.isArray(gateway.owners) && typeof gateway.owners[0] === "string") owner = gateway.owners[0].toLowerCase();
+    } catch {
+        // Not JSON: the program's own config check reports it.
+    }
+    const deployerObjectId = as ?? owner;
+    return {
+        ...(tenantId ? { tenantId: tenantId.toLowerCase() } : {}),
+        ...(subscriptionId ? { subscriptionId: subscriptionId.toLowerCase() } : {}),
+        ...(deployerObjectId ? { deployerObjectId } : {}),
+    };
 }
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -141,7 +195,18 @@ async function resolveDeep(v: unknown, path: string, secrets: string[]): Promise
  * scalars as strings. Encrypted (`secure:`) values cannot be read offline and become "[secret]".
  */
 export function loadStackConfigFile(path: string): { stack: string; config: Record<string, string> } {
-    const doc = parseYaml(readFileSync(path, "utf8")) as { config?: Record<string, unknown> } | null;
+    let parsed: unknown;
+    try {
+        parsed = parseYaml(readFileSync(path, "utf8"));
+    } catch (err) {
+        // The yaml library recurses into nested collections and reports running out of stack as a YAML error.
+        if (err instanceof Error && /Maximum call stack/.test(err.message)) throw new StackFileError(path, ["values are nested deeper than a stack config can be"]);
+        throw err;
+    }
+    // The file's shape first (harness/stackFile.ts): a typo there would otherwise render the default stack.
+    const problems = stackFileProblems(parsed);
+    if (problems.length > 0) throw new StackFileError(path, problems);
+    const doc = parsed as { config?: Record<string, unknown> } | null;
     const config: Record<string, string> = {};
     for (const [key, value] of Object.entries(doc?.config ?? {})) {
         if (value && typeof value === "object" && "secure" in value) config[key] = "[secret]";

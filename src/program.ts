@@ -6,13 +6,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as azuread from "@pulumi/azuread";
-import { ArcCluster, FoundryAccount, FoundryLocalApi, GatewayIdentity, InferenceAccess, ManagedIdentityAccess } from "../components";
+import { FoundryAccount, GatewayIdentity, InferenceAccess, ManagedIdentityAccess } from "../components";
 import { ConfigError, NAMESPACE, parseStackConfig } from "./config/parse";
 import type { StackConfig } from "./config/types";
-import { FOUNDRY_LOCAL } from "./config/schema";
+import { isFoundryLocalTarget } from "./config/foundryLocal";
 import type { AccessRequest, PrincipalRef, Target } from "./lib/grants";
 import { PrincipalResolver } from "./lib/principals";
 import { declareDelivery } from "./delivery";
+import { nowFromEnvironment } from "./lib/dates";
+import { declareFoundryLocal } from "./foundryLocal";
 import { preflight, type PreflightFacts } from "./preflight";
 
 /** The scope a gateway requests tokens for, for Azure OpenAI and the `/openai/v1/` surface of Foundry. */
@@ -26,21 +28,54 @@ export interface RunOptions {
     readonly now?: Date;
 }
 
-/** Who runs the deployment, from the providers' client config. */
+/** Where the deployment goes and who runs it, from the providers' client config. */
 export interface DeployContext {
     readonly now: Date;
     readonly tenantId: string;
     readonly subscriptionId: string;
-    /** Object id of the identity running `pulumi up`; it owns the app registrations it creates. */
+    /**
+     * Object id of the identity running `pulumi up` or `pulumi preview`. Nothing the stack declares depends on it
+     * (owners come from config), so a teammate's preview and the pipeline's up declare the same.
+     */
     readonly deployerObjectId: string;
 }
 
+/** The subscription and tenant a stack file pins (`azure-native:subscriptionId`, `azuread:tenantId`). */
+export interface Pins {
+    readonly subscriptionId?: string;
+    readonly tenantId?: string;
+}
+
+export function pinsOf(all: Readonly<Record<string, string>>): Pins {
+    const sub = all["azure-native:subscriptionId"];
+    const tenant = all["azuread:tenantId"];
+    return { ...(sub ? { subscriptionId: sub.toLowerCase() } : {}), ...(tenant ? { tenantId: tenant.toLowerCase() } : {}) };
+}
+
+/**
+ * Refuses to run when the signed-in identity's subscription or tenant is not the one the stack pins: otherwise
+ * whatever `az login` selected last would decide where prod goes (for a provider not given the pin) or the run would
+ * fail half-way with authorisation errors. Returns the problems, one line each.
+ */
+export function checkPins(pins: Pins, signedIn: { subscriptionId: string; tenantId: string; armTenantId?: string }): string[] {
+    const problems: string[] = [];
+    const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+    if (pins.subscriptionId && !same(pins.subscriptionId, signedIn.subscriptionId)) {
+        problems.push(`azure-native:subscriptionId pins subscription ${pins.subscriptionId}, but azure-native signed in to ${signedIn.subscriptionId}; ` +
+            "replace the pin if it is a placeholder, or sign in to the pinned subscription (az account set --subscription <id>, or ARM_SUBSCRIPTION_ID)");
+    }
+    if (pins.tenantId && !same(pins.tenantId, signedIn.tenantId)) {
+        problems.push(`azuread:tenantId pins tenant ${pins.tenantId}, but azuread signed in to ${signedIn.tenantId}; ` +
+            "replace the pin if it is a placeholder, or sign in to the pinned tenant (az login --tenant <id>, or ARM_TENANT_ID)");
+    }
+    if (pins.tenantId && signedIn.armTenantId && !same(pins.tenantId, signedIn.armTenantId)) {
+        problems.push(`azuread:tenantId pins tenant ${pins.tenantId}, but azure-native signed in to tenant ${signedIn.armTenantId}; both providers must use the pinned tenant`);
+    }
+    return problems;
+}
+
 export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Date {
-    const raw = env.FOUNDRY_ENTRA_NOW;
-    if (!raw) return new Date();
-    const date = new Date(raw);
-    if (Number.isNaN(date.getTime())) throw new pulumi.RunError(`FOUNDRY_ENTRA_NOW: "${raw}" is not a date; expected ISO 8601, e.g. 2026-05-01T00:00:00Z`);
-    return date;
+    return nowFromEnvironment(env, (message) => new pulumi.RunError(message)) ?? new Date();
 }
 
 /** Entry point: parse and validate the whole config first, so bad input registers nothing. */
@@ -48,13 +83,27 @@ export async function runStack(options: RunOptions = {}): Promise<Record<string,
     const parsed = parseStackConfig(pulumi.runtime.allConfig(), { project: NAMESPACE, stack: pulumi.getStack() });
     if (!parsed.ok) throw new pulumi.RunError(new ConfigError(parsed.problems).message);
     const now = options.now ?? clockFromEnv();
-    const [arm, aad, facts] = await Promise.all([authorization.getClientConfig(), azuread.getClientConfig(), preflight(parsed.config)]);
+    const pins = pinsOf(pulumi.runtime.allConfig());
+    const [arm, aad] = await Promise.all([authorization.getClientConfig(), azuread.getClientConfig()]);
+    const wrongPlace = checkPins(pins, { subscriptionId: arm.subscriptionId, tenantId: aad.tenantId, armTenantId: arm.tenantId });
+    if (wrongPlace.length > 0) throw new pulumi.RunError(`Refusing to run: the signed-in identity points elsewhere than the stack pins:\n${wrongPlace.map((p) => `  ${p}`).join("\n")}`);
+    if (!pins.subscriptionId || !pins.tenantId) {
+        pulumi.log.warn(`${[!pins.subscriptionId && "azure-native:subscriptionId", !pins.tenantId && "azuread:tenantId"].filter(Boolean).join(" and ")} not set in the ` +
+            `stack file: whichever subscription and tenant the runner signed in to last decide where this stack goes. Pin them (see README, "Day two").`);
+    }
+    if (!pulumi.runtime.isDryRun() && !parsed.config.gateway.owners.includes(aad.objectId.toLowerCase())) {
+        pulumi.log.warn(`The identity running this (object id ${aad.objectId}) is not in ${NAMESPACE}:gateway.owners. The provider removes it as owner of ` +
+            "the app registrations it creates; an identity that relies on Application.ReadWrite.OwnedBy (the pipeline's deployer) then cannot update them.");
+    }
+    const facts = await preflight(parsed.config);
     return declareStack(parsed.config, { now, tenantId: aad.tenantId, subscriptionId: arm.subscriptionId, deployerObjectId: aad.objectId }, facts);
 }
 
 /** Declares every resource for a validated config and returns the stack outputs. */
-export function declareStack(config: StackConfig, ctx: DeployContext, facts: PreflightFacts = {}): Record<string, unknown> {
-    const owners = [...new Set([ctx.deployerObjectId, ...config.gateway.owners])];
+export async function declareStack(config: StackConfig, ctx: DeployContext, facts: PreflightFacts = {}): Promise<Record<string, unknown>> {
+    // From config only: the provider compares owners on every run, so a list that followed the runner would change
+    // with each person or pipeline that runs the stack (see GatewaySchema.owners).
+    const owners = [...config.gateway.owners];
     const gateway = new GatewayIdentity("gateway", {
         displayName: config.gateway.displayName,
         owners,
@@ -75,59 +124,32 @@ export function declareStack(config: StackConfig, ctx: DeployContext, facts: Pre
     const accounts = new Map(config.accounts.map((a) => [a.name, new FoundryAccount(a.name, {
         config: a, subscriptionId: ctx.subscriptionId, protect: config.protect,
     })]));
-    const targets = new Map<string, Target>([...accounts].map(([n, a]) => [n, { kind: a.kind, scope: a.id }]));
+    const targets = new Map<string, Target>([...accounts].map(([n, a]) => [n, {
+        kind: a.kind, scope: a.id, ...(a.kind === "AIServices" ? { inferenceRole: config.aiServicesInferenceRole } : {}),
+    }]));
 
     // Expand access entries into one request per principal and target; the gateway always gets inference.
     const resolver = new PrincipalResolver();
     const requests: AccessRequest[] = [
-        ...[...targets.keys(), ...(config.foundryLocal ? [FOUNDRY_LOCAL] : [])].map((target) => ({ principal: gatewayPrincipal, role: "inference", target })),
+        ...[...targets.keys(), ...(config.foundryLocal?.targets ?? [])].map((target) => ({ principal: gatewayPrincipal, role: "inference", target })),
         ...config.access.flatMap((e) => e.targets.map((target) => ({ principal: resolver.resolve(e.principal), role: e.role, target }))),
     ];
 
     new InferenceAccess("access", {
-        requests: requests.filter((r) => r.target !== FOUNDRY_LOCAL),
+        requests: requests.filter((r) => !isFoundryLocalTarget(r.target)),
         accounts: targets,
         subscriptionId: ctx.subscriptionId,
     });
 
-    let foundryLocalOutputs: Record<string, unknown> | undefined;
-    let foundryLocalRole: { appRoleId: string; servicePrincipalObjectId: pulumi.Output<string> } | undefined;
-    if (config.foundryLocal) {
-        const fl = config.foundryLocal;
-        const api = new FoundryLocalApi("foundry-local-api", {
-            displayName: fl.apiDisplayName,
-            owners,
-            scopeValue: fl.scopeValue,
-            appRoleValue: fl.appRoleValue,
-            preAuthorizeAzureCli: fl.preAuthorizeAzureCli,
-            idSeed: { project: config.project, stack: config.stack },
-            gatewayServicePrincipalObjectId: gateway.servicePrincipalObjectId,
-            protect: config.protect,
-        });
-        const cluster = new ArcCluster("arc-cluster", {
-            config: fl,
-            subscriptionId: ctx.subscriptionId,
-            requests: requests.filter((r) => r.target === FOUNDRY_LOCAL),
-            tenantId: ctx.tenantId,
-            apiClientId: api.clientId,
-        });
-        targets.set(FOUNDRY_LOCAL, { kind: "FoundryLocal", scope: cluster.clusterId });
-        foundryLocalRole = { appRoleId: api.appRoleId, servicePrincipalObjectId: api.servicePrincipalObjectId };
-        foundryLocalOutputs = {
-            clientId: api.clientId,
-            identifierUri: api.identifierUri,
-            userScope: api.userScope,
-            appScope: api.appScope,
-            endpoint: fl.endpoint,
-            clusterId: cluster.clusterId,
-            scopeId: api.scopeId,
-            appRoleId: api.appRoleId,
-            appRole: fl.appRoleValue,
-        };
-    }
+    const foundryLocal = config.foundryLocal && await declareFoundryLocal(config, config.foundryLocal, ctx, {
+        owners, gatewayServicePrincipalObjectId: gateway.servicePrincipalObjectId, requests: requests.filter((r) => isFoundryLocalTarget(r.target)),
+    });
+    for (const [name, target] of foundryLocal?.targets ?? []) targets.set(name, target);
 
+    // The Foundry Local app role only for identities that call Foundry Local: it puts `roles` in their tokens for the API.
     const identities = config.managedIdentities.map((m) => [m.name, new ManagedIdentityAccess(`mi-${m.name}`, {
-        config: m, targets, subscriptionId: ctx.subscriptionId, ...(foundryLocalRole ? { foundryLocal: foundryLocalRole } : {}),
+        config: m, targets, subscriptionId: ctx.subscriptionId,
+        ...(foundryLocal && m.targets.some(isFoundryLocalTarget) ? { foundryLocal: foundryLocal.role } : {}),
     })] as const);
 
     const delivery = declareDelivery(config, gateway, gatewayPrincipal, ctx, facts);
@@ -144,7 +166,7 @@ export function declareStack(config: StackConfig, ctx: DeployContext, facts: Pre
             localAuthDisabled: a.localAuthDisabled,
             deployments: a.deployments,
         }])),
-        ...(foundryLocalOutputs ? { foundryLocal: foundryLocalOutputs } : {}),
+        ...(foundryLocal ? { foundryLocal: foundryLocal.outputs } : {}),
         managedIdentities: Object.fromEntries(identities.map(([n, m]) => [n, {
             principalId: m.principalId,
             ...(m.clientId ? { clientId: m.clientId } : {}),

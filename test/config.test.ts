@@ -30,6 +30,12 @@ const MALFORMED: readonly [string, Record<string, unknown>, string][] = [
     ["federated issuer not https", { gateway: { federatedCredentials: [{ name: "k8s", issuer: "http://oidc.example.com", subject: "system:serviceaccount:a:b" }] } }, "foundry-entra:gateway.federatedCredentials[0].issuer: \"http://oidc.example.com\" is not an https:// URL"],
     ["federated subject empty", { gateway: { federatedCredentials: [{ name: "k8s", issuer: "https://oidc.example.com", subject: "" }] } }, "foundry-entra:gateway.federatedCredentials[0].subject: must not be empty"],
     ["malformed owner GUID", { gateway: { owners: ["not-a-guid"] } }, "foundry-entra:gateway.owners[0]: \"not-a-guid\" is not a GUID"],
+    ["no owners", { gateway: { owners: [] } }, "foundry-entra:gateway.owners: is empty; list the object id of the identity that runs `pulumi up`"],
+    ["renewOn not a calendar day", { gateway: { certificate: { rotateEveryDays: 90, validityDays: 180, renewOn: "2026-02-30" } } }, "foundry-entra:gateway.certificate.renewOn: \"2026-02-30\" is not a day; expected YYYY-MM-DD"],
+    ["renewOn without rotation", { gateway: { certificate: { renewOn: "2026-12-01" } } }, "foundry-entra:gateway.certificate.renewOn: needs rotateEveryDays"],
+    ["renewOn inside the grace period of a rotation", { gateway: { clientSecret: { rotateEveryDays: 90, validityDays: 181, renewOn: "2026-12-20" } } },
+        "foundry-entra:gateway.clientSecret.renewOn: 2026-12-20 is 4 days after the scheduled rotation of 2026-12-16; gateways still holding the credential before it would lose it before graceDays (30) have passed; choose 2027-01-15 or later"],
+    ["AIServices inference role that grants no inference", { aiServicesInferenceRole: "Reader" }, "foundry-entra:aiServicesInferenceRole: \"Reader\" grants no inference on Foundry accounts"],
     ["malformed UPN", { access: [{ user: "alice" }] }, "foundry-entra:access[0].user: \"alice\" is not a user principal name"],
     ["malformed principal id", { access: [{ principalId: "1234", principalType: "User" }] }, "foundry-entra:access[0].principalId: \"1234\" is not a GUID"],
     ["nil GUID placeholder", { access: [{ principalId: "00000000-0000-0000-0000-000000000000", principalType: "User" }] }, "foundry-entra:access[0].principalId: the nil GUID"],
@@ -89,11 +95,11 @@ describe("config validation", () => {
     });
 
     it("accepts `certificate: false` and `clientSecret: true`", () => {
-        const parsed = parseStackConfig(config({ "foundry-entra:gateway": { certificate: false, clientSecret: true } }), { stack: "dev" });
+        const parsed = parseStackConfig(config({ "foundry-entra:gateway": { owners: [GUID], certificate: false, clientSecret: true } }), { stack: "dev" });
         expect(parsed.ok && parsed.config.gateway).toMatchObject({ certificate: false, clientSecret: { validityDays: 180 } });
     });
 
     it("ignores other namespaces' keys", () => {
-        expect(parseStackConfig(config({ "azuread:tenantId": GUID, "pulumi:tags": { a: "b" } }), { stack: "dev" }).ok).toBe(true);
+        expect(parseStackConfig(config({ "foundry-entra:gateway": { owners: [GUID] }, "azuread:tenantId": GUID, "pulumi:tags": { a: "b" } }), { stack: "dev" }).ok).toBe(true);
     });
 });

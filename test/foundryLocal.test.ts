@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RunResult } from "../harness/run";
 import { AZURE_CLI_CLIENT_ID, foundryLocalIds } from "../components/foundryLocalApi";
-import { ROLES } from "../src/config/roles";
 import { stableGuid } from "../src/lib/ids";
 import { at, devConfig, devWith, named, ofType, render, RT, sharedRender } from "./helpers";
+import { MICROSOFT } from "./support/builtInRoles";
 
 const FL = { cluster: { name: "arc-edge-01", resourceGroupName: "rg-edge" }, endpoint: "https://foundry.edge.contoso.com" };
 /** The base stack's render, read by the tests that need no other config. */
@@ -85,7 +85,7 @@ describe("ArcCluster", () => {
             principalId: stableGuid("mock", "principalId", "arc", "arc-edge-01"),
             principalType: "ServicePrincipal",
             scope: clusterId(r),
-            roleDefinitionId: `/subscriptions/${r.mocks.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ROLES.openAiUser.guid}`,
+            roleDefinitionId: `/subscriptions/${r.mocks.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${MICROSOFT["Cognitive Services OpenAI User"]}`,
         });
     });
 
@@ -121,7 +121,7 @@ describe("ManagedIdentityAccess", () => {
         expect(appRole.propertyDependencies.principalObjectId).toEqual([uai.urn]);
         expect(named(r, "mi-batch-worker-identity-aoai-dev-swc-openai-user").inputs.principalType).toBe("ServicePrincipal");
         expect(named(r, "mi-batch-worker-identity-foundry-local-openai-user").inputs.scope).toBe(clusterId(r));
-        expect(r.resources.some((x) => x.name === "mi-batch-worker-identity-foundry-dev-swc-cs-user")).toBe(false);
+        expect(r.resources.some((x) => x.name.startsWith("mi-batch-worker-identity-foundry-dev-swc"))).toBe(false);
         expect(at(r.outputs, "managedIdentities.batch-worker.clientId")).toBe(stableGuid("mock", "clientId", "mi-batch-worker-identity"));
     });
 
@@ -130,9 +130,18 @@ describe("ManagedIdentityAccess", () => {
         const r = await render(devWith({ managedIdentities: [{ name: "chat-backend", principalId: id }] }));
         expect(ofType(r, RT.uai)).toHaveLength(0);
         expect(named(r, "mi-chat-backend-app-role").inputs.principalObjectId).toBe(id);
-        for (const t of ["aoai-dev-swc-openai-user", "foundry-dev-swc-cs-user", "foundry-local-openai-user"]) {
+        for (const t of ["aoai-dev-swc-openai-user", "foundry-dev-swc-openai-user", "foundry-local-openai-user"]) {
             expect(named(r, `mi-chat-backend-identity-${t}`).inputs.principalId).toBe(id);
         }
+    });
+
+    it("gives the Foundry Local app role only to identities that target foundry-local", async () => {
+        const r = await render(devWith({ managedIdentities: [
+            { name: "batch-worker", create: { resourceGroupName: "rg-ai-dev" }, accounts: ["aoai-dev-swc", "foundry-local"] },
+            { name: "rag-indexer", create: { resourceGroupName: "rg-ai-dev" }, accounts: ["aoai-dev-swc"] },
+        ] }));
+        expect(r.resources.some((x) => x.name === "mi-batch-worker-app-role")).toBe(true);
+        expect(r.resources.some((x) => x.name === "mi-rag-indexer-app-role")).toBe(false);
     });
 
     it("skips the app role when Foundry Local is not configured", async () => {

@@ -10,7 +10,7 @@ import { DEFAULT_API_VERSION, generate, type GatewayConfig } from "../src/gatewa
 import { LITELLM_FILES } from "../src/gateway/litellm";
 import { TFY_SECRET_KEYS } from "../src/gateway/truefoundry";
 import { combined } from "../src/gateway/write";
-import { ENVOY, expectShape, LITELLM, PORTKEY, TRUEFOUNDRY } from "./fixtures/gateway/shapes";
+import { expectShape, LITELLM, TRUEFOUNDRY } from "./fixtures/gateway/shapes";
 import { FIXTURE_NOW, removeTempDirs, stackFixture, type StackFixture } from "./fixtures/gateway/stacks";
 
 type Obj = Record<string, unknown>;
@@ -205,63 +205,120 @@ describe("litellm", () => {
 });
 
 describe("envoy", () => {
-    it("writes a Secret with data key client-secret and an AzureCredentials BackendSecurityPolicy referring to it", () => {
+    // The objects' rules are checked against the vendors' CRDs in test/envoyCrd.test.ts; here: the credential.
+    it("writes a Secret with data key client-secret and an AzureCredentials BackendSecurityPolicy per account referring to it", () => {
         const config = generate("envoy", full.outputs, { namespace: "ai-gateway", now: FIXTURE_NOW });
         expect(config.auth).toBe("client-secret");
-        const [secret, policy] = parseAllDocuments(combined(config)).map((d) => d.toJS() as Obj);
-        expectShape(secret, ENVOY.secret, "Secret");
-        expect(secret).toMatchObject({ apiVersion: "v1", kind: "Secret", type: "Opaque" });
-        const secretMeta = expectShape(secret?.metadata, ENVOY.metadata, "Secret.metadata");
+        const all = parseAllDocuments(combined(config)).map((d) => d.toJS() as Obj);
+        const [secret] = all.filter((o) => o.kind === "Secret");
+        expect(secret).toMatchObject({ apiVersion: "v1", kind: "Secret", type: "Opaque", metadata: { name: "ai-gateway-full-client-secret", namespace: "ai-gateway" } });
         const data = secret?.data as Record<string, string>;
         expect(Object.keys(data)).toEqual(["client-secret"]);
         expect(Buffer.from(data["client-secret"] ?? "", "base64").toString("utf8")).toBe(full.outputs.gateway.clientSecret?.value);
-
-        expectShape(policy, ENVOY.policy, "BackendSecurityPolicy");
-        expect(policy).toMatchObject({ apiVersion: "aigateway.envoyproxy.io/v1beta1", kind: "BackendSecurityPolicy" });
-        expect(expectShape(policy?.metadata, ENVOY.metadata, "policy.metadata").namespace).toBe("ai-gateway");
-        const spec = expectShape(policy?.spec, ENVOY.spec, "spec");
-        expect(spec.type).toBe("AzureCredentials");
-        const creds = expectShape(spec.azureCredentials, ENVOY.azureCredentials, "azureCredentials");
-        expect(creds).toMatchObject({ clientID: full.outputs.gateway.clientId, tenantID: full.outputs.tenantId });
-        expect(["clientSecretRef", "oidcExchangeToken"].filter((k) => k in creds)).toEqual(["clientSecretRef"]);
-        expect(expectShape(creds.clientSecretRef, ENVOY.secretRef, "clientSecretRef")).toEqual({ name: secretMeta.name, namespace: secretMeta.namespace });
-        const refs = spec.targetRefs as Obj[];
-        refs.forEach((r, i) => expectShape(r, ENVOY.targetRef, `targetRefs[${i}]`));
-        expect(refs).toEqual(Object.keys(full.outputs.accounts).map((name) => ({ group: "aigateway.envoyproxy.io", kind: "AIServiceBackend", name })));
-        expect(config.files.map((f) => [f.name, f.sensitive])).toEqual([["secret.yaml", true], ["backend-security-policy.yaml", false]]);
+        const policies = all.filter((o) => o.kind === "BackendSecurityPolicy");
+        expect(policies.map((p) => (p.spec as Obj).targetRefs)).toEqual(Object.keys(full.outputs.accounts).map((name) => [{ group: "aigateway.envoyproxy.io", kind: "AIServiceBackend", name }]));
+        for (const p of policies) {
+            expect(p).toMatchObject({ apiVersion: "aigateway.envoyproxy.io/v1beta1", spec: { type: "AzureCredentials" } });
+            expect((p.spec as Obj).azureCredentials).toEqual({ clientID: full.outputs.gateway.clientId, tenantID: full.outputs.tenantId, clientSecretRef: { name: "ai-gateway-full-client-secret", namespace: "ai-gateway" } });
+        }
+        expect(config.files.filter((f) => f.sensitive).map((f) => f.name)).toEqual(["secret.yaml"]);
     });
 
-    it("takes the older API version when asked", () => {
-        const [, policy] = parseAllDocuments(combined(generate("envoy", dev.outputs, { envoyApiVersion: "v1alpha1" }))).map((d) => d.toJS() as Obj);
-        expect(policy?.apiVersion).toBe("aigateway.envoyproxy.io/v1alpha1");
+    it("takes the older API version, with the Gateway API version those releases used, when asked", () => {
+        const all = parseAllDocuments(combined(generate("envoy", dev.outputs, { envoyApiVersion: "v1alpha1" }))).map((d) => d.toJS() as Obj);
+        expect([...new Set(all.map((o) => `${o.apiVersion} ${o.kind}`))].sort()).toEqual([
+            "aigateway.envoyproxy.io/v1alpha1 AIGatewayRoute", "aigateway.envoyproxy.io/v1alpha1 AIServiceBackend", "aigateway.envoyproxy.io/v1alpha1 BackendSecurityPolicy",
+            "gateway.envoyproxy.io/v1alpha1 Backend", "gateway.networking.k8s.io/v1alpha3 BackendTLSPolicy", "v1 Secret",
+        ]);
     });
 });
 
 describe("portkey", () => {
-    const providers = (config: GatewayConfig) => JSON.parse(file(config, "portkey.json")) as Record<string, Obj>;
+    // Portkey's own validator and provider judge these configs in test/portkey.e2e.test.ts; here: the values.
+    type PortkeyFile = { checkedAgainst: string; config: Obj; "x-portkey-config": string; deployments: Record<string, Obj> };
+    const portkeyFile = (config: GatewayConfig) => JSON.parse(file(config, "portkey.json")) as PortkeyFile;
 
-    it("writes an azure-openai provider config with azureAuthMode entra per deployment", () => {
+    it("writes a snake_case azure-openai config with azure_auth_mode entra per deployment", () => {
         const config = generate("portkey", full.outputs, { now: FIXTURE_NOW });
         expect(config.auth).toBe("client-secret");
-        const all = providers(config);
+        const { deployments, checkedAgainst } = portkeyFile(config);
+        expect(checkedAgainst).toBe("@portkey-ai/gateway 1.15.2");
         const expected = Object.entries(full.outputs.accounts).flatMap(([name, a]) => a.deployments.map((d) => ({ key: `${name}/${d.name}`, name, d })));
-        expect(Object.keys(all)).toEqual(expected.map((e) => e.key));
+        expect(Object.keys(deployments)).toEqual(expected.map((e) => e.key));
         for (const { key, name, d } of expected) {
-            const p = expectShape(all[key], PORTKEY.entra, key);
-            expect(p).toEqual({
-                provider: "azure-openai", azureAuthMode: "entra", resourceName: name, deploymentId: d.name, apiVersion: DEFAULT_API_VERSION,
-                azureEntraTenantId: full.outputs.tenantId, azureEntraClientId: full.outputs.gateway.clientId,
-                azureEntraClientSecret: full.outputs.gateway.clientSecret?.value, azureEntraScope: full.outputs.gateway.tokenScope,
+            expect(deployments[key]).toEqual({
+                provider: "azure-openai", resource_name: name, deployment_id: d.name, api_version: DEFAULT_API_VERSION,
+                azure_auth_mode: "entra", azure_entra_tenant_id: full.outputs.tenantId, azure_entra_client_id: full.outputs.gateway.clientId,
+                azure_entra_client_secret: full.outputs.gateway.clientSecret?.value, azure_entra_scope: full.outputs.gateway.tokenScope,
             });
-            expect(new URL(full.outputs.accounts[name]!.openAiEndpoint).hostname).toBe(`${p.resourceName}.openai.azure.com`);
+            expect(new URL(full.outputs.accounts[name]!.openAiEndpoint).hostname).toBe(`${name}.openai.azure.com`);
         }
         expect(config.files[0]?.sensitive).toBe(true);
     });
 
+    it("writes a ready config routing each model to its deployments, and its header value", () => {
+        const { config, deployments, "x-portkey-config": header } = portkeyFile(generate("portkey", full.outputs, { now: FIXTURE_NOW }));
+        expect(JSON.parse(header)).toEqual(config);
+        expect(header).not.toContain("\n");
+        const names = ["gpt-4o-mini", "text-embedding-3-large", "gpt-4.1"];
+        expect(config.strategy).toEqual({ mode: "conditional", conditions: names.map((n) => ({ query: { "params.model": { $eq: n } }, then: n })) });
+        expect(config.targets).toEqual([
+            { name: "gpt-4o-mini", ...deployments["aoai-full-swc/gpt-4o-mini"] },
+            { name: "text-embedding-3-large", ...deployments["aoai-full-swc/text-embedding-3-large"] },
+            { name: "gpt-4.1", ...deployments["foundry-full-swc/gpt-4.1"] },
+        ]);
+    });
+
+    it("spreads a model deployed in several accounts with loadbalance, or fallback when asked", () => {
+        const a = full.outputs.accounts["aoai-full-swc"]!;
+        const twice = { ...full.outputs, accounts: { "aoai-a": a, "aoai-b": a } };
+        for (const mode of ["loadbalance", "fallback"] as const) {
+            const config = generate("portkey", twice, { now: FIXTURE_NOW, ...(mode === "fallback" ? { portkeyStrategy: mode } : {}) });
+            const { config: ready, deployments } = portkeyFile(config);
+            expect((ready.targets as Obj[])[0]).toEqual({ name: "gpt-4o-mini", strategy: { mode }, targets: [deployments["aoai-a/gpt-4o-mini"], deployments["aoai-b/gpt-4o-mini"]] });
+            expect(config.notes).toContain(`model gpt-4o-mini is deployed in 2 accounts: config spreads it with ${mode}`);
+        }
+    });
+
     it("writes workload mode with the gateway's client id and no secret", () => {
         const config = generate("portkey", dev.outputs, { auth: "workload-identity", now: FIXTURE_NOW });
-        const p = expectShape(providers(config)["aoai-dev-swc/gpt-4o-mini"], PORTKEY.workload, "workload");
-        expect(p).toMatchObject({ azureAuthMode: "workload", azureWorkloadClientId: dev.outputs.gateway.clientId });
+        expect(portkeyFile(config).deployments["aoai-dev-swc/gpt-4o-mini"]).toEqual({
+            provider: "azure-openai", resource_name: "aoai-dev-swc", deployment_id: "gpt-4o-mini", api_version: DEFAULT_API_VERSION,
+            azure_auth_mode: "workload", azure_workload_client_id: dev.outputs.gateway.clientId, azure_entra_scope: dev.outputs.gateway.tokenScope,
+        });
         expect(config.files[0]?.sensitive).toBe(false);
+    });
+
+    it("uses custom_host for an endpoint that is not <name>.openai.azure.com (sovereign clouds)", () => {
+        const a = dev.outputs.accounts["aoai-dev-swc"]!;
+        const gov = { ...dev.outputs, accounts: { "aoai-gov": { ...a, openAiEndpoint: "https://aoai-gov.openai.azure.us/" } } };
+        const cfg = portkeyFile(generate("portkey", gov, { now: FIXTURE_NOW })).deployments["aoai-gov/gpt-4o-mini"];
+        expect(cfg?.custom_host).toBe("https://aoai-gov.openai.azure.us/openai");
+        expect(cfg).not.toHaveProperty("resource_name");
+    });
+});
+
+describe("nothing silently dropped, and every file says what it was checked against", () => {
+    const scoped = () => ({ ...dev.outputs, gateway: { ...dev.outputs.gateway, tokenScope: "https://ai.azure.com/.default" } });
+
+    it("a non-default token scope is written where the format has a field for it, else named on stderr", () => {
+        const tfy = generate("truefoundry", scoped(), { now: FIXTURE_NOW });
+        expect(tfy.notes).toContain("gateway.tokenScope https://ai.azure.com/.default is not written: TrueFoundry's auth_data has no scope field, and its Azure providers request https://cognitiveservices.azure.com/.default");
+        expect(generate("truefoundry", dev.outputs, { now: FIXTURE_NOW }).notes.join("\n")).not.toContain("tokenScope");
+        for (const auth of ["client-secret", "certificate", "workload-identity"] as const) {
+            const params = (parseYaml(file(generate("litellm", scoped(), { auth, now: FIXTURE_NOW }), LITELLM_FILES.config)) as { model_list: { litellm_params: Obj }[] }).model_list.map((m) => m.litellm_params);
+            for (const p of params) expect(p.azure_scope, auth).toBe("https://ai.azure.com/.default");
+        }
+        const portkey = JSON.parse(file(generate("portkey", scoped(), { now: FIXTURE_NOW }), "portkey.json")) as { deployments: Record<string, Obj> };
+        for (const c of Object.values(portkey.deployments)) expect(c.azure_entra_scope).toBe("https://ai.azure.com/.default");
+        expect(generate("envoy", scoped(), { now: FIXTURE_NOW }).notes.some((n) => n.startsWith("gateway.tokenScope https://ai.azure.com/.default is not used"))).toBe(true);
+    });
+
+    it("states the vendor version in every file", () => {
+        for (const f of generate("truefoundry", full.outputs, { now: FIXTURE_NOW }).files) expect(f.content.split("\n")[1]).toMatch(/^# Checked against the field rules of TrueFoundry's SDK schema/);
+        expect(file(generate("litellm", full.outputs, { auth: "client-secret", now: FIXTURE_NOW }), LITELLM_FILES.config)).toMatch(/^# LiteLLM proxy config.*since August 2024;\n# azure_scope .*PR #11621/);
+        expect(file(generate("litellm", full.outputs, { auth: "certificate", now: FIXTURE_NOW }), LITELLM_FILES.config)).toMatch(/^# .*CertificateCredential needs a LiteLLM release\n# after 2025-05-22 \(BerriAI\/litellm PR #11069\)/);
+        expect(JSON.parse(file(generate("portkey", full.outputs, { now: FIXTURE_NOW }), "portkey.json")).checkedAgainst).toBe("@portkey-ai/gateway 1.15.2");
+        for (const f of generate("envoy", full.outputs, { now: FIXTURE_NOW }).files) expect(f.content).toMatch(/^# Envoy AI Gateway objects .*\n# Needs Envoy AI Gateway v0\.6\.0 or later/);
     });
 });

@@ -146,8 +146,9 @@ describe("choosing the credential", () => {
 
     it("refuses a mode the gateway does not support, saying what to use", () => {
         expect(refusal(() => resolveAuth(dev.outputs, "certificate", "portkey", noCert))).toBe("portkey has no certificate option: no certificates here; use --auth client-secret");
-        expect(refusal(() => generate("envoy", dev.outputs, { auth: "certificate" }))).toMatch(/^envoy has no certificate option: .*use --auth client-secret$/);
-        expect(refusal(() => generate("envoy", dev.outputs, { auth: "workload-identity" }))).toMatch(/^envoy has no workload-identity option: .*oidcExchangeToken.*use --auth client-secret$/);
+        expect(refusal(() => generate("envoy", dev.outputs, { auth: "certificate" }))).toMatch(/^envoy has no certificate option: .*use --auth client-secret or workload-identity$/);
+        // Envoy's workload identity is oidcExchangeToken, which a Kubernetes service-account credential cannot feed.
+        expect(refusal(() => generate("envoy", dev.outputs, { auth: "workload-identity" }))).toMatch(/^envoy --auth workload-identity: .*oidcExchangeToken.*none of gateway\.federatedCredentials/);
         expect(refusal(() => generate("portkey", dev.outputs, { auth: "certificate" }))).toMatch(/^portkey has no certificate option: .*client-secret or workload-identity$/);
     });
 
@@ -161,7 +162,7 @@ describe("choosing the credential", () => {
     it("warns about a credential that has expired or is about to", () => {
         const secret = resolveAuth(dev.outputs, "client-secret", "x", all);
         expect(expiryNotes(secret, FIXTURE_NOW)).toEqual([]);
-        expect(expiryNotes(secret, new Date("2026-06-20T00:00:00Z"))).toEqual(["gateway.clientSecret.expiresOn 2026-06-30T00:00:00.000Z is 10 days away; rotate with pulumi up before then"]);
+        expect(expiryNotes(secret, new Date("2026-06-20T00:00:00Z"))).toEqual(["gateway.clientSecret.expiresOn 2026-06-30T00:00:00Z is 10 days away; rotate with pulumi up before then"]);
         expect(expiryNotes(secret, new Date("2026-07-01T00:00:00Z"))[0]).toMatch(/has passed: the gateway's sign-in will fail \(AADSTS7000222\)/);
         expect(generate("portkey", dev.outputs, { now: new Date("2026-07-01T00:00:00Z") }).notes[0]).toMatch(/^gateway\.clientSecret\.expiresOn .* has passed/);
     });

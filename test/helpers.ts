@@ -23,11 +23,19 @@ export function config(values: Record<string, unknown>): Record<string, string> 
     return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
 }
 
-/** The dev config with some `foundry-entra:` keys replaced (undefined removes a key). */
+/** The base stack's app registration owners (required config). */
+export const BASE_OWNERS: readonly string[] = ["5b8e1d3c-2f4a-4c6b-8e9d-1a3c5e7f9b20"];
+
+/**
+ * The dev config with some `foundry-entra:` keys replaced (undefined removes a key). A replaced `gateway` that does
+ * not mention `owners` keeps the base stack's owners (required config the test is not about); build the config with
+ * `config()` to test owners themselves.
+ */
 export function devWith(overrides: Record<string, unknown>): Record<string, string> {
     const base = devConfig();
-    for (const [k, v] of Object.entries(overrides)) {
+    for (const [k, raw] of Object.entries(overrides)) {
         const key = k.includes(":") ? k : `foundry-entra:${k}`;
+        const v = key === "foundry-entra:gateway" && raw && typeof raw === "object" && !("owners" in raw) ? { owners: BASE_OWNERS, ...raw } : raw;
         if (v === undefined) delete base[key];
         else base[key] = typeof v === "string" ? v : JSON.stringify(v);
     }

@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RunResult } from "../harness/run";
 import { runStack, TOKEN_SCOPE } from "../src/program";
-import { devConfig, render, sharedRender } from "./helpers";
+import { runProgram, ProgramFailed } from "../harness/run";
+import { config, devConfig, devWith, render, sharedRender } from "./helpers";
 import entry from "../index";
 
 describe("the program", () => {
@@ -59,5 +60,54 @@ describe("the program", () => {
         expect(b.resources.every((r) => r.urn.startsWith("urn:pulumi:beta::"))).toBe(true);
         expect(a.resources).toHaveLength(dev.resources.length);
         expect(b.resources).toHaveLength(dev.resources.length);
+    });
+
+    describe("where it goes and who owns what", () => {
+        const elsewhere = (answer: Record<string, unknown>) => async () => {
+            try {
+                await runProgram({ config: devConfig(), invokes: {
+                    "azure-native:authorization:getClientConfig": () => ({ tenantId: "7a1c2e3f-4b5d-4e6f-8a7b-9c0d1e2f3a4b", subscriptionId: "6c1f3e2a-8b4d-4f5e-9a7b-1c2d3e4f5a60", objectId: "00000000-0000-4000-8000-000000000001", clientId: "x", ...answer }),
+                    "azuread:index/getClientConfig:getClientConfig": () => ({ tenantId: "7a1c2e3f-4b5d-4e6f-8a7b-9c0d1e2f3a4b", objectId: "00000000-0000-4000-8000-000000000001", clientId: "x", ...answer }),
+                } });
+            } catch (err) {
+                if (err instanceof ProgramFailed) return { message: err.message, registered: err.resources.length };
+                throw err;
+            }
+            throw new Error("the program ran against another subscription or tenant than the stack pins");
+        };
+
+        it("answers offline with the subscription and tenant the stack pins", () => {
+            expect(dev.outputs.subscriptionId).toBe("6c1f3e2a-8b4d-4f5e-9a7b-1c2d3e4f5a60");
+            expect(dev.outputs.tenantId).toBe("7a1c2e3f-4b5d-4e6f-8a7b-9c0d1e2f3a4b");
+        });
+
+        it("refuses to run, registering nothing, when the signed-in subscription is not the pinned one", async () => {
+            const r = await elsewhere({ subscriptionId: "11111111-2222-4333-8444-555555555555" })();
+            expect(r.registered).toBe(0);
+            expect(r.message).toContain("azure-native:subscriptionId pins subscription 6c1f3e2a-8b4d-4f5e-9a7b-1c2d3e4f5a60, but azure-native signed in to 11111111-2222-4333-8444-555555555555");
+        });
+
+        it("refuses to run when the signed-in tenant is not the pinned one", async () => {
+            const r = await elsewhere({ tenantId: "99999999-2222-4333-8444-555555555555" })();
+            expect(r.message).toContain("azuread:tenantId pins tenant 7a1c2e3f-4b5d-4e6f-8a7b-9c0d1e2f3a4b, but azuread signed in to 99999999-2222-4333-8444-555555555555");
+        });
+
+        it("declares the same owners whoever runs it: the configured ones, not the runner", async () => {
+            const a = await runProgram({ config: devConfig(), as: "aaaaaaaa-1111-4222-8333-444444444444" });
+            const b = await runProgram({ config: devConfig(), as: "bbbbbbbb-1111-4222-8333-444444444444" });
+            const owners = (r: RunResult) => r.resources.filter((x) => x.type.startsWith("azuread:index/application:") || x.type.startsWith("azuread:index/servicePrincipal:")).map((x) => x.inputs.owners);
+            expect(owners(a)).toEqual(owners(b));
+            for (const o of owners(a)) expect(o).toEqual(["5b8e1d3c-2f4a-4c6b-8e9d-1a3c5e7f9b20"]);
+        });
+
+        it("requires owners in config", async () => {
+            const gateway = JSON.parse(devConfig()["foundry-entra:gateway"]!) as Record<string, unknown>;
+            delete gateway.owners;
+            const { owners: _, ...rest } = gateway;
+            void _;
+            await expect(runProgram({ config: { ...devConfig(), "foundry-entra:gateway": JSON.stringify(rest) } })).rejects.toThrow(/foundry-entra:gateway\.owners: is required; list the object id/);
+            expect(devWith).toBeDefined();
+            expect(config).toBeDefined();
+        });
     });
 });

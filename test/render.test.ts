@@ -6,6 +6,7 @@ import { main, type RenderIo } from "../src/render/cli";
 import { utcDay } from "../src/lib/rotation";
 import { buildModel, FORMATS, formatModel, type Format, type RenderModel } from "../src/render/index";
 import { SECRET } from "../src/render/redact";
+import { engineUrnMap } from "../src/plan/urns";
 import { BASE_STACK_FILE, refuse, ROOT, stackRun, tempDirs } from "./helpers";
 import { capturedIo, runCli, type CliResult } from "./support/cli";
 
@@ -83,17 +84,17 @@ describe("npm run render", () => {
         }
     });
 
-    it("keeps the JSON contract: project, stack, resources with urn, type, name, parent, dependsOn, inputs, options; outputs", () => {
+    it("keeps the JSON contract: project, stack, now, resources with urn, type, name, parent, dependsOn, inputs, the stored id and outputs, options; outputs", () => {
         const doc = devJson();
-        expect(Object.keys(doc)).toEqual(["project", "stack", "resources", "outputs"]);
+        expect(Object.keys(doc)).toEqual(["project", "stack", "now", "resources", "outputs"]);
         expect(doc.project).toBe("foundry-entra");
         expect(doc.stack).toBe("dev");
         expect(doc.resources).toHaveLength(devRun.resources.length);
         const urns = new Set(doc.resources.map((r) => r.urn));
         expect(urns.size).toBe(doc.resources.length);
         for (const r of doc.resources) {
-            expect(Object.keys(r)).toEqual(["urn", "type", "name", "parent", "dependsOn", "inputs", "options"]);
-            expect(Object.keys(r.options)).toEqual(["protect", "retainOnDelete", "import", "ignoreChanges"]);
+            expect(Object.keys(r)).toEqual(["urn", "type", "name", "custom", "parent", "dependsOn", "inputs", "id", "outputs", "propertyDependencies", "options"]);
+            expect(Object.keys(r.options)).toEqual(["protect", "retainOnDelete", "import", "ignoreChanges", "aliases"]);
             expect(typeof r.options.protect).toBe("boolean");
             expect(typeof r.options.retainOnDelete).toBe("boolean");
             expect(r.options.import === null || typeof r.options.import === "string").toBe(true);
@@ -117,9 +118,11 @@ describe("npm run render", () => {
         const doc = devJson();
         const byName = new Map(doc.resources.map((r) => [r.name, r]));
         let propertyDeps = 0;
+        // The render writes the engine's URNs (ancestors' types chained).
+        const engine = engineUrnMap(devRun.resources, "dev", "foundry-entra");
         for (const r of devRun.resources) {
             const rendered = byName.get(r.name)!;
-            const expected = new Set([...r.dependencies, ...Object.values(r.propertyDependencies).flat()]);
+            const expected = new Set([...r.dependencies, ...Object.values(r.propertyDependencies).flat()].map(engine));
             propertyDeps += Object.values(r.propertyDependencies).flat().length;
             expect(new Set(rendered.dependsOn), r.name).toEqual(expected);
         }
@@ -177,13 +180,14 @@ describe("npm run render", () => {
             for (const v of [...assigned, ...generated]) expect(dev(f).toLowerCase().includes(v.toLowerCase()), `${f} prints ${v}`).toBe(false);
         }
         const outputs = devJson().outputs as { tenantId: string; gateway: { clientId: string; servicePrincipalObjectId: string; certificate: { thumbprint: string } } };
-        expect(outputs.tenantId).toBe("<tenant.tenantId>");
+        // The stack pins its tenant and subscription: those are the stack's own, shown as they are.
+        expect(outputs.tenantId).toBe("7a1c2e3f-4b5d-4e6f-8a7b-9c0d1e2f3a4b");
         expect(outputs.gateway.clientId).toBe("<gateway-app.clientId>");
         expect(outputs.gateway.servicePrincipalObjectId).toBe("<gateway-sp.objectId>");
         expect(outputs.gateway.certificate.thumbprint).toBe("<gateway-certificate-cert.thumbprint>");
         const role = devJson().resources.find((r) => r.name === "access-user-alice-contoso-com-aoai-dev-swc-openai-user")!;
         expect(role.inputs.principalId).toBe("<user:alice@contoso.com.objectId>");
-        expect(role.inputs.scope).toBe("/subscriptions/<subscription.subscriptionId>/resourceGroups/rg-ai-dev/providers/Microsoft.CognitiveServices/accounts/aoai-dev-swc");
+        expect(role.inputs.scope).toBe("/subscriptions/6c1f3e2a-8b4d-4f5e-9a7b-1c2d3e4f5a60/resourceGroups/rg-ai-dev/providers/Microsoft.CognitiveServices/accounts/aoai-dev-swc");
         expect(dev("tree")).toContain("principal: User <user:alice@contoso.com.objectId>");
     });
 
@@ -199,7 +203,7 @@ describe("npm run render", () => {
         expect(tree).toContain("tokenVersion: 2");
         expect(tree).toContain("scope: foundry_access (Admin consent)");
         expect(tree).toContain("appRole: FoundryInferenceAccess (Application)");
-        expect(tree).toMatch(/\nOutputs\n {2}tenantId: <tenant\.tenantId>\n/);
+        expect(tree).toMatch(/\nOutputs\n {2}tenantId: 7a1c2e3f-4b5d-4e6f-8a7b-9c0d1e2f3a4b\n/);
         expect(full.get("tree")).toContain("options: retainOnDelete; import");
     });
 
@@ -272,9 +276,10 @@ describe("npm run render", () => {
             } while (utcDay(new Date()).toISOString() !== today);
             const pinned = await inProcess(["--format", "json", "--now", today]);
             expect(byDefault.stdout).toBe(pinned.stdout);
-            expect(json(byDefault).outputs.gateway.clientSecret.expiresOn).toBe(new Date(Date.parse(today) + 180 * 86_400_000).toISOString());
+            // In the form Graph stores (no fractional seconds): see graphDateTime.
+            expect(json(byDefault).outputs.gateway.clientSecret.expiresOn).toBe(new Date(Date.parse(today) + 180 * 86_400_000).toISOString().replace(".000Z", "Z"));
             const fromEnv = await inProcess(["--format", "json"], { FOUNDRY_ENTRA_NOW: NOW });
-            expect(json(fromEnv).outputs.gateway.clientSecret.expiresOn).toBe("2026-06-30T00:00:00.000Z");
+            expect(json(fromEnv).outputs.gateway.clientSecret.expiresOn).toBe("2026-06-30T00:00:00Z");
             expect(fromEnv.stdout).toBe(dev("json"));
         });
     });

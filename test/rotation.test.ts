@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadStackConfigFile, type RunResult } from "../harness/run";
 import { clockFromEnv } from "../src/program";
-import { addDays, planRotation, ROTATION_ANCHOR, utcDay, type RotationPlan } from "../src/lib/rotation";
+import { addDays, graphDateTime, planRotation, ROTATION_ANCHOR, utcDay, type RotationPlan } from "../src/lib/rotation";
 import { at, named, ofType, render, ROOT, RT } from "./helpers";
 
 const DAY = 86_400_000;
@@ -100,6 +100,35 @@ describe("planRotation", () => {
     });
 });
 
+describe("renewOn and day-named generations", () => {
+    const cfg = { everyDays: 90, graceDays: 30 };
+    it("names each generation by its start day, and keeps the old slot name for the alias", () => {
+        const p = planRotation(new Date("2026-01-01T10:00:00Z"), cfg, 180);
+        expect(p.current).toMatchObject({ key: "20251221", legacySlot: "a" });
+        expect(p.previous).toMatchObject({ key: "20250922", legacySlot: "b" });
+    });
+
+    it("starts a generation on renewOn, then counts the schedule from it, with no alias for what came after", () => {
+        const renewOn = new Date("2026-02-01T00:00:00Z");
+        const before = planRotation(new Date("2026-01-31T23:00:00Z"), { ...cfg, renewOn }, 180);
+        expect(before.nextRotationOn.toISOString()).toBe("2026-02-01T00:00:00.000Z");
+        const on = planRotation(new Date("2026-02-01T08:00:00Z"), { ...cfg, renewOn }, 180);
+        expect(on.current).toMatchObject({ key: "20260201", generation: 9 });
+        expect(on.current.legacySlot).toBeUndefined();
+        // The generation before the renewal stays, valid until its own end date.
+        expect(on.previous).toMatchObject({ key: "20251221", generation: 8, legacySlot: "a" });
+        expect(on.nextRotationOn.toISOString()).toBe("2026-05-02T00:00:00.000Z");
+        const next = planRotation(new Date("2026-05-02T01:00:00Z"), { ...cfg, renewOn }, 180);
+        expect(next.current).toMatchObject({ key: "20260502", generation: 10 });
+        expect(next.previous?.key).toBe("20260201");
+    });
+
+    it("gives the date in the form Graph stores it: whole seconds, no fraction", () => {
+        expect(graphDateTime(new Date("2026-12-16T00:00:00.000Z"))).toBe("2026-12-16T00:00:00Z");
+        expect(graphDateTime(new Date("2026-12-16T10:11:12.999Z"))).toBe("2026-12-16T10:11:12Z");
+    });
+});
+
 describe("rotating credentials in the full example", () => {
     // Its gateway alone: the accounts, principals and Foundry Local would only make each of the eight renders slower.
     const { "azure-native:location": location, "foundry-entra:gateway": gateway } = loadStackConfigFile(join(ROOT, "examples", "full.yaml")).config;
@@ -110,20 +139,16 @@ describe("rotating credentials in the full example", () => {
     });
     const secretDue = () => new Date(String(at(r.outputs, "gateway.clientSecret.nextRotationOn")));
     const certDue = () => new Date(String(at(r.outputs, "gateway.certificate.nextRotationOn")));
-    /** Slot → generation of one credential's declared resources. */
-    const generations = (x: RunResult) => Object.fromEntries([
-        ...ofType(x, RT.password).map((p) => [p.name, (p.inputs.rotateWhenChanged as Record<string, string>).generation]),
-        ...[...ofType(x, RT.key), ...ofType(x, RT.cert)].map((k) => [k.name, k.options.replacementTrigger]),
-    ]);
+    const names = (x: RunResult, prefix: string) => x.resources.filter((c) => c.custom && c.name.startsWith(prefix)).map((c) => c.name).sort();
 
-    it("declares both slots of each credential, and exports both expiry dates with the newest marked current", () => {
-        expect(ofType(r, RT.password).map((p) => p.name).sort()).toEqual(["gateway-secret-password-a", "gateway-secret-password-b"]);
-        expect(ofType(r, RT.appCert).map((p) => p.name).sort()).toEqual(["gateway-certificate-upload-a", "gateway-certificate-upload-b"]);
+    it("declares one resource per live generation, named by its start day, and exports both with the newest marked current", () => {
+        expect(ofType(r, RT.password).map((p) => p.name).sort()).toEqual(["gateway-secret-password-20250922", "gateway-secret-password-20251221"]);
+        expect(ofType(r, RT.appCert).map((p) => p.name).sort()).toEqual(["gateway-certificate-upload-20250624", "gateway-certificate-upload-20251221"]);
         expect(at(r.outputs, "gateway.clientSecret.slots")).toEqual([
-            { slot: "a", generation: 8, expiresOn: "2026-06-19T00:00:00.000Z", current: true },
-            { slot: "b", generation: 7, expiresOn: "2026-03-21T00:00:00.000Z", current: false },
+            { slot: "a", generation: 8, expiresOn: "2026-06-19T00:00:00Z", current: true },
+            { slot: "b", generation: 7, expiresOn: "2026-03-21T00:00:00Z", current: false },
         ]);
-        expect(at(r.outputs, "gateway.clientSecret.expiresOn")).toBe("2026-06-19T00:00:00.000Z");
+        expect(at(r.outputs, "gateway.clientSecret.expiresOn")).toBe("2026-06-19T00:00:00Z");
         const certSlots = at(r.outputs, "gateway.certificate.slots") as { slot: string; generation: number; thumbprint: string; current: boolean }[];
         expect(certSlots.map(({ slot, generation, current }) => ({ slot, generation, current }))).toEqual([
             { slot: "a", generation: 4, current: true }, { slot: "b", generation: 3, current: false },
@@ -134,52 +159,52 @@ describe("rotating credentials in the full example", () => {
         expect(certDue().toISOString()).toBe("2026-06-19T00:00:00.000Z");
     });
 
-    it("keys each secret to its generation, with an end date that does not move from day to day", async () => {
-        const a = named(r, "gateway-secret-password-a");
-        expect(a.inputs).toMatchObject({ endDate: "2026-06-19T00:00:00.000Z", rotateWhenChanged: { generation: "8" }, displayName: "foundry-entra slot a generation 8" });
-        expect(a.options.ignoreChanges).toEqual([]);
+    it("keeps a secret's settings as created (ignoreChanges) and carries the old slot resources over by alias", async () => {
+        const a = named(r, "gateway-secret-password-20251221");
+        expect(a.inputs).toMatchObject({ endDate: "2026-06-19T00:00:00Z", rotateWhenChanged: { generation: "8" }, displayName: "foundry-entra slot a generation 8" });
+        expect([...a.options.ignoreChanges].sort()).toEqual(["displayName", "endDate", "rotateWhenChanged"]);
+        expect(a.options.aliases).toEqual([{ spec: expect.objectContaining({ name: "gateway-secret-password-a" }) }]);
         const later = await render(full, { stack: "full", now: new Date("2026-02-17T15:00:00Z") });
-        expect(named(later, "gateway-secret-password-a").inputs).toEqual(a.inputs);
+        expect(named(later, "gateway-secret-password-20251221").inputs).toEqual(a.inputs);
     });
 
-    it("keys each certificate's key and certificate to its generation, and uploads it with the certificate's end date", () => {
-        for (const slot of ["a", "b"]) {
-            const generation = slot === "a" ? 4 : 3;
-            expect(named(r, `gateway-certificate-key-${slot}`).options.replacementTrigger).toBe(`generation-${generation}`);
-            const cert = named(r, `gateway-certificate-cert-${slot}`);
-            expect(cert.options.replacementTrigger).toBe(`generation-${generation}`);
+    it("keeps each certificate generation's key size, subject and validity as created, and uploads it with the certificate's end date", () => {
+        for (const [day, slot, generation] of [["20251221", "a", 4], ["20250624", "b", 3]] as const) {
+            const key = named(r, `gateway-certificate-key-${day}`);
+            expect(key.options.ignoreChanges).toEqual(["rsaBits"]);
+            expect(key.options.replacementTrigger).toBeUndefined();
+            const cert = named(r, `gateway-certificate-cert-${day}`);
+            expect([...cert.options.ignoreChanges].sort()).toEqual(["subject", "validityPeriodHours"]);
             expect(cert.inputs.subject).toEqual({ commonName: "ai-gateway-full", serialNumber: `generation-${generation}` });
-            expect(cert.propertyDependencies.privateKeyPem).toEqual([named(r, `gateway-certificate-key-${slot}`).urn]);
-            const upload = named(r, `gateway-certificate-upload-${slot}`);
+            expect(cert.propertyDependencies.privateKeyPem).toEqual([key.urn]);
+            expect(cert.options.aliases).toEqual([{ spec: expect.objectContaining({ name: `gateway-certificate-cert-${slot}` }) }]);
+            const upload = named(r, `gateway-certificate-upload-${day}`);
             expect(upload.propertyDependencies.endDate).toEqual([cert.urn]);
             expect(upload.propertyDependencies.value).toEqual([cert.urn]);
         }
     });
 
-    it("replaces every credential by creating the successor first, and never protects one", () => {
+    it("never deletes a credential before its successor exists, and never protects one", () => {
         const credentials = [RT.password, RT.appCert, RT.key, RT.cert].flatMap((t) => ofType(r, t));
         expect(credentials).toHaveLength(8);
         for (const c of credentials) expect({ name: c.name, deleteBeforeReplace: c.options.deleteBeforeReplace, protect: c.options.protect })
             .toEqual({ name: c.name, deleteBeforeReplace: false, protect: false });
     });
 
-    it("rotates nothing on the day before the due date, and the other slot on the due date and after", async () => {
+    it("adds nothing on the day before the due date, and the next generation (dropping the oldest) on the due date and after", async () => {
         for (const [due, kind] of [[secretDue(), "secret"], [certDue(), "certificate"]] as const) {
+            const prefix = kind === "secret" ? "gateway-secret-" : "gateway-certificate-";
             const before = await render(full, { stack: "full", now: new Date(due.getTime() - 1000) });
             const on = await render(full, { stack: "full", now: due });
             const late = await render(full, { stack: "full", now: addDays(due, 3) });
-            const today = generations(r);
-            const prefix = kind === "secret" ? "gateway-secret-" : "gateway-certificate-";
-            const pick = (g: Record<string, unknown>) => Object.fromEntries(Object.entries(g).filter(([k]) => k.startsWith(prefix)));
-            expect(pick(generations(before)), `${kind}: the day before ${due.toISOString()}`).toEqual(pick(today));
-            const rotated = pick(generations(on));
-            expect(rotated, `${kind}: on ${due.toISOString()}`).not.toEqual(pick(today));
-            expect(pick(generations(late))).toEqual(rotated);
-            // Only slot b (the older generation) changes; slot a, the newest until now, is left alone.
-            for (const [name, g] of Object.entries(rotated)) {
-                if (name.endsWith("-a")) expect(g, name).toBe(pick(today)[name]);
-                else expect(g, name).not.toBe(pick(today)[name]);
-            }
+            expect(names(before, prefix), `${kind}: the day before ${due.toISOString()}`).toEqual(names(r, prefix));
+            const dueKey = due.toISOString().slice(0, 10).replace(/-/g, "");
+            // Both credentials of the full example started their current generation on 2025-12-21.
+            const newestToday = names(r, prefix).filter((n) => n.endsWith("20251221"));
+            expect(names(on, prefix).filter((n) => n.endsWith(dueKey)).length, `${kind}: on ${due.toISOString()}`).toBeGreaterThan(0);
+            // Today's newest generation stays; only the one before it goes.
+            for (const n of newestToday) expect(names(on, prefix)).toContain(n);
+            expect(names(late, prefix)).toEqual(names(on, prefix));
             const out = kind === "secret" ? "gateway.clientSecret" : "gateway.certificate";
             expect((at(on.outputs, `${out}.slots`) as { slot: string; current: boolean }[]).find((s) => s.current)?.slot).toBe("b");
             expect((at(before.outputs, `${out}.slots`) as { slot: string; current: boolean }[]).find((s) => s.current)?.slot).toBe("a");

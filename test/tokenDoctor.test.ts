@@ -113,17 +113,20 @@ describe("the command line", () => {
         expect(ok.code, ok.stdout + ok.stderr).toBe(0);
         expect(ok.stdout).toMatch(/^Token\n  · version 2\.0, issuer https:\/\/login\.microsoftonline\.com\//);
         expect(ok.stdout).toContain("Foundry Local sidecar: accepted\n  ✓ v2 token");
-        const both = await doctor(["--outputs", file, await cognitive()]);
-        expect(both.code).toBe(1);
-        expect(both.stdout).toContain("Azure OpenAI / Foundry: accepted");
-        expect(both.stdout).toMatch(/Foundry Local sidecar: rejected\n  ✗ v1 token .*\n      cause: .*\n      fix:   set `api\.requestedAccessTokenVersion: 2`/);
+        // Without --for, the token is judged for the service its audience names (issue 16).
+        const aoai = await doctor(["--outputs", file, await cognitive()]);
+        expect(aoai.code).toBe(0);
+        expect(aoai.stdout).toContain("Azure OpenAI / Foundry: accepted");
+        const local = await doctor(["--for", "foundry-local", "--outputs", file, await cognitive()]);
+        expect(local.code).toBe(1);
+        expect(local.stdout).toMatch(/Foundry Local sidecar: rejected\n  ✗ v1 token .*\n      cause: .*\n      fix:   set `api\.requestedAccessTokenVersion: 2`/);
     });
 
     it("prints JSON for scripts", async () => {
         const r = await doctor(["--json", "--tenant", "11111111-2222-3333-4444-555555555555", await cognitive()]);
         expect(r.code).toBe(1);
         const json = JSON.parse(r.stdout) as { ok: boolean; accepted: Record<string, boolean>; exitCode: number };
-        expect(json).toMatchObject({ ok: false, exitCode: 1, accepted: { "azure-openai": false, "foundry-local": false } });
+        expect(json).toMatchObject({ ok: false, exitCode: 1, accepted: { "azure-openai": false } });
     });
 
     it("exits 2 when the input is not a JWT", async () => {

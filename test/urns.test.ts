@@ -84,7 +84,7 @@ describe("pinned URNs", () => {
         const { stack, resources } = await stackRun("examples/full.yaml");
         const urns = engineIdentities(resources, stack, PROJECT).map((x) => x.urn);
         expect(urns).toContain("urn:pulumi:full::foundry-entra::foundry-entra:index:GatewayIdentity$azuread:index/application:Application::gateway-app");
-        expect(urns).toContain("urn:pulumi:full::foundry-entra::foundry-entra:index:GatewayIdentity$foundry-entra:index:CertificateCredential$tls:index/privateKey:PrivateKey::gateway-certificate-key-a");
+        expect(urns).toContain("urn:pulumi:full::foundry-entra::foundry-entra:index:GatewayIdentity$foundry-entra:index:CertificateCredential$tls:index/privateKey:PrivateKey::gateway-certificate-key-20251221");
     });
 });
 

@@ -54,7 +54,7 @@ describe("workflow files", () => {
         });
         expect(keyProblems(bad)).toEqual([
             'deploy.yml: jobs.dev: unknown key "run-on"',
-            'deploy.yml: jobs.dev.steps[10]: needs exactly one of uses and run',
+            'deploy.yml: jobs.dev.steps[12]: needs exactly one of uses and run',
             'deploy.yml: jobs.dev.permissions: unknown scope "id_token"',
         ]);
     });
@@ -100,7 +100,7 @@ describe("npm commands", () => {
     it("every npm run <x> / npm <x> names a script of package.json or a known npm command", () => {
         for (const wf of workflows) expect(npmScriptProblems(wf, pkg.scripts)).toEqual([]);
         const used = workflows.flatMap((wf) => runCommands(wf).map((r) => npmInvocation(r.command.argv)?.script)).filter(Boolean);
-        expect(new Set(used)).toEqual(new Set(["test", "render", "verify", "gateway-config", "expiry"]));
+        expect(new Set(used)).toEqual(new Set(["test", "render", "plan", "verify", "gateway-config", "expiry"]));
     });
 
     it("catches a missing script, also inside a multi-line run block, and an unknown npm command", () => {
@@ -110,7 +110,7 @@ describe("npm commands", () => {
         });
         expect(npmScriptProblems(bad, pkg.scripts)).toEqual([
             'deploy.yml: test step 5: `npm tets`: "tets" is not an npm command this check knows',
-            'deploy.yml: dev step 8: `npm run -s verfiy -- --outputs x`: package.json has no script "verfiy"',
+            'deploy.yml: dev step 10: `npm run -s verfiy -- --outputs x`: package.json has no script "verfiy"',
         ]);
         const { render: _render, ...withoutRender } = pkg.scripts;
         expect(npmScriptProblems(pr, withoutRender)).toEqual([expect.stringMatching(/package.json has no script "render"/)]);
@@ -337,6 +337,29 @@ describe("identities and GitHub environments", () => {
 });
 
 describe("deploy", () => {
+    it("judges a preview with npm run plan before every pulumi up, and stops on a danger unless accepted by hand", () => {
+        for (const { id, job } of jobInstances(deploy).filter(({ job }) => upSteps(job).length > 0)) {
+            const steps = job.steps ?? [];
+            const guardAt = steps.findIndex((s) => npmRuns(s, "plan").some((args) => args.includes("--preview")));
+            const upAt = upSteps(job)[0]!.index;
+            expect(guardAt, `${id}: a plan --preview step`).toBeGreaterThan(0);
+            expect(guardAt, `${id}: before pulumi up`).toBeLessThan(upAt);
+            const guard = String(steps[guardAt]!.run);
+            const preview = shellCommands(guard).find((c) => c.argv[0] === "pulumi" && c.argv[1] === "preview");
+            expect(preview?.argv, id).toEqual(expect.arrayContaining(["--json", "--show-sames", "--stack", "$STACK"]));
+            // The plan's exit status decides the step; only a hand-run with accept-dangers turns a 1 into a 0.
+            expect(guard).toContain('exit "$status"');
+            expect(guard).toMatch(/\[ "\$status" -eq 1 \] && \[ "\$ACCEPT_DANGERS" = "true" \]/);
+            expect(steps[guardAt]!.env?.ACCEPT_DANGERS).toBe("${{ inputs.accept-dangers == true }}");
+            // The CLI is installed before the guard (pulumi/actions without a command only installs it).
+            const installAt = steps.findIndex((s) => actionOf(s) === "pulumi/actions" && s.with?.command === undefined);
+            expect(installAt, id).toBeGreaterThan(0);
+            expect(installAt).toBeLessThan(guardAt);
+        }
+        expect((deploy.doc.on as { workflow_dispatch: { inputs: Record<string, { type: string; default: boolean }> } }).workflow_dispatch.inputs["accept-dangers"])
+            .toMatchObject({ type: "boolean", default: false });
+    });
+
     it("runs pulumi up on dev, then staging, then prod, chained by needs, each in its environment with its own queue", () => {
         expect(deployChainProblems(deploy)).toEqual([]);
         const ups = jobInstances(deploy).flatMap(({ id, job }) => upSteps(job).map(({ step }) => [id, environmentOf(job), step.with?.["stack-name"], needsOf(job).join()]));

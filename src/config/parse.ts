@@ -4,12 +4,16 @@
  * are reported at once.
  */
 import { principalLabel, principalSlug, type Principal } from "../lib/names";
+import { foundryLocalTargets, isFoundryLocalTarget, normaliseFoundryLocal } from "./foundryLocal";
 import { namespaceReader } from "./issues";
-import { resolveRole } from "./roles";
+import { countRoleAssignments, roleAssignmentLimitProblem } from "./roleAssignments";
+import { addDays, scheduledStartBefore } from "../lib/rotation";
+import { DEFAULT_AI_SERVICES_INFERENCE, resolveRole, type BuiltInRole } from "./roles";
 import { FOUNDRY_LOCAL, StackConfigSchema, type RawStackConfig } from "./schema";
 import type { AccessGrantConfig, ManagedIdentityConfig, StackConfig } from "./types";
 
 export const NAMESPACE = "foundry-entra";
+const ROLE_OPENAI_USER = DEFAULT_AI_SERVICES_INFERENCE.guid;
 
 export interface ParseContext {
     readonly project?: string;
@@ -45,7 +49,10 @@ export function parseStackConfig(all: Readonly<Record<string, string>>, ctx: Par
 
     const location = all["azure-native:location"];
     const normalised = normalise(parsed.data, { ...ctx, location }, problems);
-    return problems.length > 0 ? { ok: false, problems } : { ok: true, config: normalised };
+    if (problems.length > 0) return { ok: false, problems };
+    const overLimit = roleAssignmentLimitProblem(countRoleAssignments(normalised));
+    if (overLimit) return { ok: false, problems: [`${keyPath(normalised.foundryLocal?.form === "clusters" ? ["foundryLocal", "clusters"] : ["access"])}: ${overLimit}`] };
+    return { ok: true, config: normalised };
 }
 
 type Ctx = ParseContext & { readonly location?: string };
@@ -62,19 +69,27 @@ function normalise(raw: RawStackConfig, ctx: Ctx, problems: string[]): StackConf
         "the same issuer and subject are already used by");
     raw.accounts.forEach((a, i) => duplicates(a.deployments.map((d) => d.name), ["accounts", i, "deployments"], "name", problem));
 
+    const reporter = { problem, keyPath };
+    const fl = raw.foundryLocal;
+    if (fl && fl.scopeValue === fl.appRoleValue) {
+        problem(["foundryLocal", "appRoleValue"], `"${fl.appRoleValue}" equals scopeValue; scope and app role values share one namespace in Entra and must differ`);
+    }
+    const foundryLocal = fl && normaliseFoundryLocal(fl, fl.apiDisplayName ?? `${project}-${ctx.stack}-foundry-local-api`, reporter);
+
     const accountNames = new Set(raw.accounts.map((a) => a.name));
-    const allTargets = [...raw.accounts.map((a) => a.name), ...(raw.foundryLocal ? [FOUNDRY_LOCAL] : [])];
+    const allTargets = [...raw.accounts.map((a) => a.name), ...(foundryLocal?.targets ?? [])];
+    // Targets as written are checked here; what is kept are concrete ones (foundry-local expands to its sites).
     const checkTargets = (list: readonly string[] | undefined, path: readonly PropertyKey[]): string[] => {
         if (list === undefined) return allTargets;
-        list.forEach((t, j) => {
-            if (t === FOUNDRY_LOCAL) {
-                if (!raw.foundryLocal) problem([...path, j], `"${FOUNDRY_LOCAL}" needs ${NAMESPACE}:foundryLocal to be configured`);
-            } else if (!accountNames.has(t)) {
+        const concrete = list.flatMap((t, j) => {
+            if (isFoundryLocalTarget(t)) return foundryLocalTargets(foundryLocal, t, [...path, j], reporter);
+            if (!accountNames.has(t)) {
                 problem([...path, j], `"${t}" is not a declared account; declared: ${[...accountNames, ...(raw.foundryLocal ? [FOUNDRY_LOCAL] : [])].join(", ") || "(none)"}`);
             }
+            return [t];
         });
         duplicates([...list], path, undefined, problem);
-        return [...list];
+        return concrete;
     };
 
     const access: AccessGrantConfig[] = [];
@@ -108,12 +123,7 @@ function normalise(raw: RawStackConfig, ctx: Ctx, problems: string[]): StackConf
         return { ...a, location: location ?? "" };
     });
 
-    const fl = raw.foundryLocal;
-    if (fl && fl.scopeValue === fl.appRoleValue) {
-        problem(["foundryLocal", "appRoleValue"], `"${fl.appRoleValue}" equals scopeValue; scope and app role values share one namespace in Entra and must differ`);
-    }
-
-    const credential = <T extends { enabled: boolean; validityDays: number; rotateEveryDays?: number | undefined; graceDays: number }>(
+    const credential = <T extends { enabled: boolean; validityDays: number; rotateEveryDays?: number | undefined; graceDays: number; renewOn?: string | undefined }>(
         c: T, key: "certificate" | "clientSecret") => {
         if (!c.enabled) return false as const;
         // A rotated client secret's end date counts from 00:00 UTC of its generation's first day, so a pipeline that
@@ -124,7 +134,22 @@ function normalise(raw: RawStackConfig, ctx: Ctx, problems: string[]): StackConf
                 `(${c.rotateEveryDays} + ${c.graceDays}${spare ? " + 1" : ""}); a credential must outlive its successor's arrival by the grace period` +
                 `${spare ? " (plus a day for the time of day the pipeline runs)" : ""}, so raise validityDays or lower rotateEveryDays`);
         }
-        const rotation = c.rotateEveryDays !== undefined ? { rotation: { everyDays: c.rotateEveryDays, graceDays: c.graceDays } } : {};
+        const renewOn = c.renewOn === undefined ? undefined : new Date(`${c.renewOn}T00:00:00Z`);
+        if (renewOn && c.rotateEveryDays === undefined) {
+            problem(["gateway", key, "renewOn"], "needs rotateEveryDays: without rotation there is one credential, and renewing it replaces it at once (see docs/day-two.md)");
+        }
+        if (renewOn && c.rotateEveryDays !== undefined) {
+            // The renewal drops the credential before the current one: that one's successor must have had its grace period.
+            const scheduled = scheduledStartBefore(renewOn, c.rotateEveryDays);
+            const earliest = addDays(scheduled, c.graceDays);
+            if (renewOn < earliest) {
+                problem(["gateway", key, "renewOn"], `${c.renewOn} is ${Math.round((renewOn.getTime() - scheduled.getTime()) / 86_400_000)} days after the scheduled ` +
+                    `rotation of ${scheduled.toISOString().slice(0, 10)}; gateways still holding the credential before it would lose it before graceDays ` +
+                    `(${c.graceDays}) have passed; choose ${earliest.toISOString().slice(0, 10)} or later`);
+            }
+        }
+        const rotation = c.rotateEveryDays !== undefined
+            ? { rotation: { everyDays: c.rotateEveryDays, graceDays: c.graceDays, ...(renewOn ? { renewOn } : {}) } } : {};
         return { validityDays: c.validityDays, ...rotation };
     };
     const cert = raw.gateway.certificate;
@@ -134,7 +159,21 @@ function normalise(raw: RawStackConfig, ctx: Ctx, problems: string[]): StackConf
         problem(["gateway"], "certificate and clientSecret are both off and no federatedCredentials are declared; the gateway would have no way to sign in");
     }
 
-    checkGrantCollisions(access, managedIdentities, accounts, problem);
+    const aiServicesInference = raw.aiServicesInferenceRole === undefined ? DEFAULT_AI_SERVICES_INFERENCE : resolveRole(raw.aiServicesInferenceRole, "AIServices");
+    if (raw.aiServicesInferenceRole !== undefined && !aiServicesInference.cloudInference && !/^[0-9a-f-]{36}$/i.test(raw.aiServicesInferenceRole)) {
+        problem(["aiServicesInferenceRole"], `"${aiServicesInference.name}" grants no inference on Foundry accounts; use "Cognitive Services OpenAI User", "Cognitive Services User" or "Cognitive Services Data Contributor (Preview)"`);
+    }
+    if (aiServicesInference.guid === ROLE_OPENAI_USER) {
+        raw.accounts.forEach((a, i) => a.kind === "AIServices" && a.deployments.forEach((d, j) => {
+            if (d.format !== "OpenAI") {
+                problem(["accounts", i, "deployments", j, "format"], `"${d.format}" models are served by the /models surface, whose data actions ` +
+                    `(accounts/MaaS/*) the default inference role Cognitive Services OpenAI User does not hold; set ${NAMESPACE}:aiServicesInferenceRole ` +
+                    `to "Cognitive Services Data Contributor (Preview)" (no keys) or "Cognitive Services User" (the seed guide's role, which can also list keys)`);
+            }
+        }));
+    }
+
+    checkGrantCollisions(access, managedIdentities, accounts, aiServicesInference, problem);
 
     const delivery = raw.gatewayDelivery;
     if (delivery?.kubernetes?.format === "envoy" && !clientSecret) {
@@ -151,6 +190,7 @@ function normalise(raw: RawStackConfig, ctx: Ctx, problems: string[]): StackConf
         project,
         stack: ctx.stack,
         protect: raw.protect,
+        aiServicesInferenceRole: aiServicesInference,
         gateway: {
             displayName: gatewayName,
             owners: raw.gateway.owners.map((o) => o.toLowerCase()),
@@ -161,12 +201,7 @@ function normalise(raw: RawStackConfig, ctx: Ctx, problems: string[]): StackConf
         accounts,
         access,
         managedIdentities,
-        ...(fl ? {
-            foundryLocal: {
-                ...fl,
-                apiDisplayName: fl.apiDisplayName ?? `${project}-${ctx.stack}-foundry-local-api`,
-            },
-        } : {}),
+        ...(foundryLocal ? { foundryLocal } : {}),
         ...(delivery ? {
             gatewayDelivery: {
                 ...(delivery.keyVault ? { keyVault: { ...delivery.keyVault, secretPrefix: delivery.keyVault.secretPrefix ?? `${ctx.stack}-gateway` } } : {}),
@@ -188,15 +223,15 @@ function duplicates(values: readonly string[], path: readonly PropertyKey[], fie
 
 /** Two entries that would hand the same principal the same role at the same target collide in Azure. */
 function checkGrantCollisions(access: readonly AccessGrantConfig[], identities: readonly ManagedIdentityConfig[],
-    accounts: readonly { name: string; kind: "OpenAI" | "AIServices" }[], problem: (p: readonly PropertyKey[], t: string) => void) {
+    accounts: readonly { name: string; kind: "OpenAI" | "AIServices" }[], aiServicesInference: BuiltInRole, problem: (p: readonly PropertyKey[], t: string) => void) {
     const kindOf = (t: string) => accounts.find((a) => a.name === t)?.kind ?? "FoundryLocal";
     const seen = new Map<string, string>();
     const visit = (principal: Principal, role: string, targets: readonly string[], path: readonly PropertyKey[]) => {
         for (const t of targets) {
-            const key = `${principalSlug(principal)}|${t}|${resolveRole(role, kindOf(t)).guid}`;
+            const key = `${principalSlug(principal)}|${t}|${resolveRole(role, kindOf(t), aiServicesInference).guid}`;
             const first = seen.get(key);
             if (first) {
-                problem(path, `gives ${principalLabel(principal)} the role "${resolveRole(role, kindOf(t)).name}" on "${t}" again (already given by ${first}); remove one`);
+                problem(path, `gives ${principalLabel(principal)} the role "${resolveRole(role, kindOf(t), aiServicesInference).name}" on "${t}" again (already given by ${first}); remove one`);
             } else {
                 seen.set(key, keyPath(path));
             }

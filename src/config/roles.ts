@@ -3,6 +3,8 @@
  * GUIDs are the same in every tenant (see README, "Roles").
  */
 
+import { excerpt } from "../lib/excerpt";
+
 export interface BuiltInRole {
     readonly name: string;
     readonly guid: string;
@@ -18,6 +20,8 @@ export const ROLES = {
     cognitiveServicesUser: { name: "Cognitive Services User", guid: "a97b65f3-24c7-4388-baec-2e87135dc908", slug: "cs-user", cloudInference: true },
     cognitiveServicesContributor: { name: "Cognitive Services Contributor", guid: "25fbc0a9-bd7c-42a3-aa1a-3b75d497ee68", slug: "cs-contributor", cloudInference: false },
     azureAiUser: { name: "Azure AI User", guid: "53ca6127-db72-4b80-b1b0-d745d6d5456d", slug: "ai-user", cloudInference: true },
+    /** No control-plane actions at all, data actions `Microsoft.CognitiveServices/*`: inference on every model, no keys. Preview. */
+    cognitiveServicesDataContributor: { name: "Cognitive Services Data Contributor (Preview)", guid: "19c28022-e58e-450d-a464-0b2a53034789", slug: "cs-data-contributor", cloudInference: true },
     reader: { name: "Reader", guid: "acdd72a7-3385-48ef-bd42-f606fba81ae7", slug: "reader", cloudInference: false },
 } as const satisfies Record<string, BuiltInRole>;
 
@@ -48,9 +52,9 @@ export const ROLE_WORDS = ["inference", "admin"] as const;
 
 /** Human list of accepted role values, for error messages and docs. */
 export const ACCEPTED_ROLES_TEXT =
-    `"inference", "admin", a built-in role name (${Object.values(ROLES).map((r) => r.name).join(", ")}, Foundry User) or a role definition GUID`;
+    `"inference", "admin", a role name (${Object.values(ROLES).map((r) => r.name).join(", ")}, Foundry User) or a role definition GUID`;
 
-/** Checks a role value from config. Returns an error text, or undefined when the value is acceptable. */
+/** Checks a role value from config. Returns an error text (quoting a short excerpt), or undefined when the value is acceptable. */
 export function checkRoleSpec(spec: string): string | undefined {
     if ((ROLE_WORDS as readonly string[]).includes(spec)) return undefined;
     if (BY_NAME.has(spec.toLowerCase())) return undefined;
@@ -60,13 +64,27 @@ export function checkRoleSpec(spec: string): string | undefined {
             ? `"${spec}" is the ${forbidden} role, which grants no inference and far more than needed; use "inference" or "admin"`
             : undefined;
     }
-    return `"${spec}" is not a known role; allowed: ${ACCEPTED_ROLES_TEXT}`;
+    return `${excerpt(spec)} is not a known role; allowed: ${ACCEPTED_ROLES_TEXT}`;
 }
 
-/** The role a role value means at a target. `inference` depends on the target's kind. */
-export function resolveRole(spec: string, target: TargetKind): BuiltInRole {
+/**
+ * What "inference" means on a Foundry (AIServices) account unless `foundry-entra:aiServicesInferenceRole` says
+ * otherwise: Cognitive Services OpenAI User. It serves the OpenAI surface gateways call (`/openai/...`, `/openai/v1/`:
+ * chat completions, responses, embeddings) through its `accounts/OpenAI/*` data actions and, unlike the seed guide's
+ * Cognitive Services User, holds no `accounts/listkeys/action` (Microsoft Learn, "Role-based access control for Azure
+ * OpenAI" and the built-in role definitions; evidence in docs/day-two.md). It does not serve the model-inference
+ * surface of non-OpenAI models (`/models/...`, `accounts/MaaS/*` data actions): config validation asks for another
+ * role when an AIServices account deploys such a model.
+ */
+export const DEFAULT_AI_SERVICES_INFERENCE: BuiltInRole = ROLES.openAiUser;
+
+/**
+ * The role a role value means at a target. `inference` depends on the target's kind (and, on AIServices accounts,
+ * on `foundry-entra:aiServicesInferenceRole`).
+ */
+export function resolveRole(spec: string, target: TargetKind, aiServicesInference: BuiltInRole = DEFAULT_AI_SERVICES_INFERENCE): BuiltInRole {
     if (spec === "inference") {
-        return target === "AIServices" ? ROLES.cognitiveServicesUser : ROLES.openAiUser;
+        return target === "AIServices" ? aiServicesInference : ROLES.openAiUser;
     }
     if (spec === "admin") return ROLES.cognitiveServicesContributor;
     const named = BY_NAME.get(spec.toLowerCase());

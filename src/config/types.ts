@@ -3,13 +3,18 @@
  * every cross-reference has been checked, so components trust these values.
  */
 import type { Principal, PrincipalType } from "../lib/names";
-import type { TargetKind } from "./roles";
+import type { BuiltInRole, TargetKind } from "./roles";
 
 export interface RotationConfig {
     /** Replace the credential every this many days. */
     readonly everyDays: number;
     /** Days the previous credential stays valid after its successor exists. */
     readonly graceDays: number;
+    /**
+     * An explicit renewal: a new generation starts on this day (UTC) with the current settings, outside the schedule,
+     * and the schedule continues every `everyDays` from it. The previous credential stays until it expires.
+     */
+    readonly renewOn?: Date;
 }
 
 export interface CertificateConfig {
@@ -77,9 +82,41 @@ export interface ManagedIdentityConfig {
     readonly targets: readonly string[];
 }
 
-export interface FoundryLocalConfig {
-    readonly cluster: { readonly name: string; readonly resourceGroupName: string };
+/** One Foundry Local site: an Arc-connected cluster (looked up, not managed) and the endpoint gateways call there. */
+export interface FoundryLocalSiteConfig {
+    /** The connected cluster's name, as configured. */
+    readonly name: string;
+    readonly resourceGroupName: string;
     readonly endpoint: string;
+    /** The cluster's name in lower case: what resource names are derived from (Azure compares names case-insensitively). */
+    readonly key: string;
+    /** The grant target that means this site alone (see `foundryLocalTargets` in foundryLocal.ts). */
+    readonly target: string;
+    /** The site the single `cluster` form declared before the stack became a fleet: it keeps that form's resources. */
+    readonly fromSingleForm: boolean;
+}
+
+/** A resource group holding sites of the fleet, and the grant target of its scope (`grantScope: resourceGroup`). */
+export interface FoundryLocalResourceGroupConfig {
+    /** As first spelled in `clusters` (every site must spell it the same). */
+    readonly name: string;
+    /** The name in lower case: what resource names are derived from. */
+    readonly key: string;
+    readonly target: string;
+    /** Keys of its sites, in config order. */
+    readonly sites: readonly string[];
+}
+
+export interface FoundryLocalConfig {
+    /** `cluster`: the single form (`cluster` + `endpoint`, URNs as before fleets existed); `clusters`: a fleet. */
+    readonly form: "cluster" | "clusters";
+    /** Every site, in config order; one for the single form. */
+    readonly sites: readonly FoundryLocalSiteConfig[];
+    readonly resourceGroups: readonly FoundryLocalResourceGroupConfig[];
+    /** Where grants to the whole fleet (target `foundry-local`) are made: at each cluster, or once per resource group. */
+    readonly grantScope: "cluster" | "resourceGroup";
+    /** The concrete grant targets `foundry-local` stands for: each site's, or each resource group's. */
+    readonly targets: readonly string[];
     readonly apiDisplayName: string;
     readonly scopeValue: string;
     readonly appRoleValue: string;
@@ -110,6 +147,8 @@ export interface StackConfig {
     readonly project: string;
     readonly stack: string;
     readonly protect: boolean;
+    /** What "inference" means on AIServices accounts. */
+    readonly aiServicesInferenceRole: BuiltInRole;
     readonly gateway: GatewayConfig;
     readonly accounts: readonly AccountConfig[];
     readonly access: readonly AccessGrantConfig[];
@@ -118,7 +157,7 @@ export interface StackConfig {
     readonly gatewayDelivery?: { readonly keyVault?: KeyVaultDeliveryConfig; readonly kubernetes?: KubernetesDeliveryConfig };
 }
 
-/** The kind of a target name: an account's kind, or FoundryLocal for "foundry-local". */
+/** The kind of a target name: an account's kind, or FoundryLocal for "foundry-local" and its sites and resource groups. */
 export function targetKind(config: StackConfig, target: string): TargetKind {
     const account = config.accounts.find((a) => a.name === target);
     return account ? account.kind : "FoundryLocal";

@@ -33,6 +33,10 @@ interface CliOptions {
     secretValues?: string;
     namespace?: string;
     envoyApiVersion?: "v1beta1" | "v1alpha1";
+    gatewayName?: string;
+    oidcClientId?: string;
+    federatedCredential?: string;
+    portkeyStrategy?: "loadbalance" | "fallback";
     certificatePath?: string;
 }
 
@@ -48,8 +52,12 @@ function command(): Command {
         .addOption(new Option("--thumbprint <form>", "truefoundry, certificate: certificate_thumbprint as hex (Azure portal, default) or x5t (base64url)").choices(["hex", "x5t"]))
         .option("--secret-ref <ref>", "truefoundry: tfy-secret://<tenant>:<group>; reference secrets in that group instead of inlining them")
         .option("--secret-values <dir>", "truefoundry with --secret-ref: write each referenced secret to <dir>/<key> (mode 0600)")
-        .option("--namespace <ns>", "envoy: namespace of the Secret and the BackendSecurityPolicy (default: default)")
-        .addOption(new Option("--envoy-api-version <version>", "envoy: aigateway.envoyproxy.io version (default: v1beta1)").choices(["v1beta1", "v1alpha1"]))
+        .option("--namespace <ns>", "envoy: namespace of every object (default: default)")
+        .addOption(new Option("--envoy-api-version <version>", "envoy: aigateway.envoyproxy.io version: v1beta1 (Envoy AI Gateway v0.6 and later, default) or v1alpha1 (v0.3 to v0.5)").choices(["v1beta1", "v1alpha1"]))
+        .option("--gateway-name <name>", "envoy: the Gateway the AIGatewayRoute attaches to (default: envoy-ai-gateway)")
+        .option("--oidc-client-id <id>", "envoy, workload identity: the client id the controller uses at the OIDC provider")
+        .option("--federated-credential <name>", "envoy, workload identity: the federated credential (by name) the OIDC provider's tokens match")
+        .addOption(new Option("--portkey-strategy <mode>", "portkey: how the ready config spreads a model deployed in several accounts (default: loadbalance)").choices(["loadbalance", "fallback"]))
         .option("--certificate-path <path>", "litellm, certificate: the path AZURE_CERTIFICATE_PATH names (default: the bundle written by --out)");
 }
 
@@ -73,10 +81,63 @@ function writing<T>(flag: string, write: () => T): T {
     }
 }
 
+/**
+ * The strings of the outputs that are or may be secrets, whatever their shape: everything under
+ * `gateway.clientSecret` and `gateway.certificate.privateKeyPem`, and any string holding a PEM private key.
+ */
+function secretStrings(text: string): string[] {
+    let raw: unknown;
+    try {
+        raw = JSON.parse(text);
+    } catch {
+        return [];
+    }
+    const found: string[] = [];
+    const walk = (v: unknown, secret: boolean): void => {
+        if (typeof v === "string") {
+            if (secret || v.includes("PRIVATE KEY-----")) found.push(v);
+        } else if (Array.isArray(v)) {
+            for (const x of v) walk(x, secret);
+        } else if (v && typeof v === "object") {
+            for (const [k, x] of Object.entries(v)) walk(x, secret || k === "clientSecret" || k === "privateKeyPem");
+        }
+    };
+    walk(raw, false);
+    return found.filter((s) => s.length >= 6);
+}
+
+/**
+ * A message with every quoted fragment that is part of a secret of the input replaced by "[secret]". The
+ * messages of the outputs parser quote short excerpts of wrong values; a secret put where a plain value belongs
+ * must not be one of them.
+ */
+export function redactSecrets(message: string, secrets: readonly string[]): string {
+    if (secrets.length === 0) return message;
+    return message.replace(/"((?:[^"\\]|\\.)*)"/g, (whole, body: string) => {
+        let text: string;
+        try {
+            text = JSON.parse(`"${body}"`) as string;
+        } catch {
+            text = body;
+        }
+        const fragment = text.replace(/…$/, "");
+        return fragment.length >= 4 && secrets.some((s) => s.includes(fragment)) ? '"[secret]"' : whole;
+    });
+}
+
 async function run(opts: CliOptions, io: CliIo): Promise<number> {
     if (opts.secretValues !== undefined && opts.secretRef === undefined) throw new GatewayConfigError("--secret-values goes with --secret-ref");
     const input = await readOutputsText(opts.outputs, io);
     noteIfShared(input.file, io);
+    try {
+        return generateAndWrite(opts, io, input);
+    } catch (err) {
+        if (err instanceof GatewayConfigError) throw new GatewayConfigError(redactSecrets(err.message, secretStrings(input.text)));
+        throw err;
+    }
+}
+
+function generateAndWrite(opts: CliOptions, io: CliIo, input: { readonly text: string; readonly name: string }): number {
     const outputs = parseStackOutputsText(input.text, input.name);
     // Undefined means "not given": generate() refuses given options a format does not use.
     const options: GenerateOptions = {
@@ -86,6 +147,10 @@ async function run(opts: CliOptions, io: CliIo): Promise<number> {
         secretRef: opts.secretRef,
         namespace: opts.namespace,
         envoyApiVersion: opts.envoyApiVersion,
+        gatewayName: opts.gatewayName,
+        oidcClientId: opts.oidcClientId,
+        federatedCredential: opts.federatedCredential,
+        portkeyStrategy: opts.portkeyStrategy,
         certificatePath: opts.certificatePath,
         outDir: opts.out === undefined ? undefined : resolve(opts.out),
         now: io.now,

@@ -4,8 +4,9 @@
  */
 import { expiryNotes, resolveAuth } from "./auth";
 import { envoy } from "./envoy";
-import { GatewayConfigError } from "./errors";
+import { GatewayConfigError, quoted } from "./errors";
 import { litellm } from "./litellm";
+import { checkAccountNames } from "./names";
 import type { StackOutputs } from "./outputs";
 import { portkey } from "./portkey";
 import { truefoundry } from "./truefoundry";
@@ -26,11 +27,17 @@ const FLAGS: Readonly<Partial<Record<keyof GenerateOptions, string>>> = {
     secretRef: "--secret-ref",
     namespace: "--namespace",
     envoyApiVersion: "--envoy-api-version",
+    gatewayName: "--gateway-name",
+    oidcClientId: "--oidc-client-id",
+    federatedCredential: "--federated-credential",
     certificatePath: "--certificate-path",
+    portkeyStrategy: "--portkey-strategy",
 };
 
 /** Options that only make sense with certificate auth. */
 const CERTIFICATE_ONLY: readonly (keyof GenerateOptions)[] = ["thumbprint", "certificatePath"];
+/** Options that only make sense with workload identity. */
+const WORKLOAD_ONLY: readonly (keyof GenerateOptions)[] = ["oidcClientId", "federatedCredential"];
 
 export function generate(format: Format, outputs: StackOutputs, options: GenerateOptions = {}): GatewayConfig {
     const renderer = RENDERERS[format];
@@ -38,14 +45,18 @@ export function generate(format: Format, outputs: StackOutputs, options: Generat
         if (options[key] !== undefined && !renderer.accepts.includes(key)) throw new GatewayConfigError(`${flag} does not apply to --format ${format}`);
     }
     if (options.apiVersion !== undefined && !/^[A-Za-z0-9.-]+$/.test(options.apiVersion)) {
-        throw new GatewayConfigError(`--api-version "${options.apiVersion}" is not an API version, e.g. 2024-10-21`);
+        throw new GatewayConfigError(`--api-version ${quoted(options.apiVersion)} is not an API version, e.g. 2024-10-21`);
     }
     if (Object.keys(outputs.accounts).length === 0) {
         throw new GatewayConfigError("accounts is empty: the stack declares no Azure OpenAI or Foundry account, so there is nothing to configure");
     }
+    checkAccountNames(outputs);
     const auth = resolveAuth(outputs, options.auth, format, renderer.auth);
     for (const key of CERTIFICATE_ONLY) {
         if (options[key] !== undefined && auth.mode !== "certificate") throw new GatewayConfigError(`${FLAGS[key]} applies to certificate auth, not ${auth.mode}`);
+    }
+    for (const key of WORKLOAD_ONLY) {
+        if (options[key] !== undefined && auth.mode !== "workload-identity") throw new GatewayConfigError(`${FLAGS[key]} applies to workload-identity auth, not ${auth.mode}`);
     }
     const rendered = renderer.render(outputs, auth, options);
     return { format, auth: auth.mode, ...rendered, notes: [...expiryNotes(auth, options.now ?? new Date()), ...rendered.notes] };

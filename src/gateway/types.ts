@@ -22,8 +22,16 @@ export interface GenerateOptions {
     readonly secretRef?: string;
     /** Envoy: the namespace of the Secret and the BackendSecurityPolicy. @default "default" */
     readonly namespace?: string;
-    /** Envoy: the version of the `aigateway.envoyproxy.io` API. @default "v1beta1" */
+    /** Envoy: the version of the `aigateway.envoyproxy.io` API. @default "v1beta1" (Envoy AI Gateway v0.6 and later) */
     readonly envoyApiVersion?: "v1beta1" | "v1alpha1";
+    /** Envoy: the Gateway the AIGatewayRoute attaches to (in the same namespace). @default "envoy-ai-gateway" */
+    readonly gatewayName?: string;
+    /** Envoy, workload identity: the client id the controller uses at the OIDC provider (`oidcExchangeToken.oidc.clientID`). @default none: required */
+    readonly oidcClientId?: string;
+    /** Envoy, workload identity: which of gateway.federatedCredentials (by name) the OIDC provider's tokens match. @default the only usable one */
+    readonly federatedCredential?: string;
+    /** Portkey: how the ready config spreads a model over the accounts that deploy it. @default "loadbalance" */
+    readonly portkeyStrategy?: "loadbalance" | "fallback";
     /** LiteLLM, certificate auth: the path `AZURE_CERTIFICATE_PATH` names. @default the bundle's file name */
     readonly certificatePath?: string;
     /** The directory `--out` writes into, absolute; LiteLLM's default `AZURE_CERTIFICATE_PATH` is the bundle there. */

@@ -5,10 +5,10 @@
  * another process is allowed.
  */
 import { closeSync, existsSync, fchmodSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, resolve } from "node:path";
 import type { OutputStream } from "../lib/cli";
 import { yamlDocuments } from "./common";
-import { GatewayConfigError } from "./errors";
+import { GatewayConfigError, quoted } from "./errors";
 import type { GatewayConfig, GeneratedFile, SecretValue } from "./types";
 
 export interface EmitOptions {
@@ -23,6 +23,18 @@ export interface EmitOptions {
 export interface WrittenFile {
     readonly path: string;
     readonly sensitive: boolean;
+}
+
+/**
+ * `dir/name`, refused unless it is a file directly inside `dir`: a name from the input (an account key, a
+ * secret key) never reaches a parent folder, an absolute path or a subfolder.
+ */
+export function fileInside(dir: string, name: string): string {
+    const path = resolve(dir, name);
+    if (name === "" || name === "." || name === ".." || dirname(path) !== resolve(dir)) {
+        throw new GatewayConfigError(`refusing to write ${quoted(name)}: every file goes directly into ${dir}`);
+    }
+    return path;
 }
 
 /** Writes `content` to `path`; a sensitive file gets mode 0600 whatever existed there before. */
@@ -81,9 +93,10 @@ export function emit(config: GatewayConfig, options: EmitOptions): WrittenFile[]
         return [];
     }
     if (isDirectoryTarget(options.out, config)) {
+        // Every path is checked before anything is written: a refusal leaves no partial output.
+        const targets = config.files.map((f) => ({ f, path: fileInside(options.out as string, f.name) }));
         mkdirSync(options.out, { recursive: true, mode: 0o700 });
-        return config.files.map((f) => {
-            const path = join(options.out as string, f.name);
+        return targets.map(({ f, path }) => {
             writeFileSecure(path, f.content, f.sensitive);
             return { path, sensitive: f.sensitive };
         });
@@ -94,9 +107,9 @@ export function emit(config: GatewayConfig, options: EmitOptions): WrittenFile[]
 
 /** Writes each secret value to `<dir>/<key>` with mode 0600 (for `--secret-values`). */
 export function writeSecretValues(dir: string, values: readonly SecretValue[]): WrittenFile[] {
+    const targets = values.map((v) => ({ v, path: fileInside(dir, v.key) }));
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    return values.map((v) => {
-        const path = join(dir, v.key);
+    return targets.map(({ v, path }) => {
         writeFileSecure(path, v.content, true);
         return { path, sensitive: true };
     });

@@ -10,6 +10,8 @@ import { readFileSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { text } from "node:stream/consumers";
 import { CommanderError, InvalidArgumentError, type Command, type Option, type OptionValues } from "commander";
+import { nowFromEnvironment, requireDate } from "./dates";
+import { excerpt } from "./excerpt";
 
 /** A stream a command writes to: process.stdout or process.stderr, or a stand-in in tests. */
 export interface OutputStream {
@@ -81,8 +83,11 @@ export async function runCli<O extends OptionValues>(argv: readonly string[], io
     program.exitOverride().configureOutput({
         writeOut: (s) => io.stdout.write(s),
         writeErr: (s) => io.stderr.write(s),
-        // One line: commander puts its suggestion ("Did you mean --format?") on a line of its own.
-        outputError: (s, write) => write(`${name}: ${s.replace(/^error: /, "").replace(/\n\(Did you mean (.*)\)/, " (did you mean $1)").trimEnd()}${npmHint(argv, io.env ?? {})}\n`),
+        // One line: commander puts its suggestion ("Did you mean --format?") on a line of its own, and quotes the
+        // argument it refused: at most a short excerpt of it (src/lib/excerpt.ts).
+        outputError: (s, write) => write(`${name}: ${s.replace(/^error: /, "")
+            .replace(/argument '([^]*?)' is invalid/, (m, v: string) => (excerpt(v) === JSON.stringify(v) ? m : `argument ${excerpt(v)} is invalid`))
+            .replace(/\n\(Did you mean (.*)\)/, " (did you mean $1)").trimEnd()}${npmHint(argv, io.env ?? {})}\n`),
     });
     // An unknown option is named as such, with the nearest known one: commander would first report a required
     // option as missing (`--fromat truefoundry` said "required option '--format <format>' not specified").
@@ -158,17 +163,15 @@ function npmHint(argv: readonly string[], env: NodeJS.ProcessEnv): string {
     return ` (under npm, options go after \`--\`: npm run ${script} -- --option value)`;
 }
 
-/** Commander argument parser for a date option such as `--now`: ISO 8601, or refused with an example. */
+/** Commander argument parser for a date option such as `--now`: strict ISO 8601 (src/lib/dates.ts), or refused with an example. */
 export function parseIsoDate(value: string): Date {
-    const d = new Date(value);
-    if (Number.isNaN(d.getTime())) throw new InvalidArgumentError(`"${value}" is not a date; expected ISO 8601, e.g. 2026-05-01T00:00:00Z`);
-    return d;
+    return requireDate(value, (message) => new InvalidArgumentError(message));
 }
 
-/** FOUNDRY_ENTRA_NOW, as for the program, as `{ now }` when it is a date; `{}` otherwise. */
+/** FOUNDRY_ENTRA_NOW, as for the program, as `{ now }`; `{}` when unset; a CliError when it is not a date. */
 export function nowFromEnv(env: NodeJS.ProcessEnv): { now?: Date } {
-    const now = env.FOUNDRY_ENTRA_NOW ? new Date(env.FOUNDRY_ENTRA_NOW) : undefined;
-    return now && !Number.isNaN(now.getTime()) ? { now } : {};
+    const now = nowFromEnvironment(env, (message) => new CliError(message));
+    return now ? { now } : {};
 }
 
 /** Text a command read, and what to call its source in messages (`stdin` or the file). */
@@ -233,10 +236,12 @@ export function exitQuietlyOnEpipe(stream: NodeJS.WriteStream): void {
  */
 export function runAsProcess(name: string, main: () => Promise<number>, unexpectedCode = 1): void {
     exitQuietlyOnEpipe(process.stdout);
-    main().then((code) => {
+    // Promise.resolve().then: a CliError thrown while building the I/O (FOUNDRY_ENTRA_NOW) is one line too.
+    Promise.resolve().then(main).then((code) => {
         process.exitCode = code;
     }, (err: unknown) => {
-        process.stderr.write(`${name}: unexpected error: ${messageOf(err)}\n`);
-        process.exitCode = unexpectedCode;
+        const usage = err instanceof CliError;
+        process.stderr.write(`${name}: ${usage ? "" : "unexpected error: "}${messageOf(err)}\n`);
+        process.exitCode = err instanceof CliError ? err.exitCode : unexpectedCode;
     });
 }

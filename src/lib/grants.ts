@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as authorization from "@pulumi/azure-native/authorization";
-import { resolveRole, type TargetKind } from "../config/roles";
+import { resolveRole, type BuiltInRole, type TargetKind } from "../config/roles";
 import type { PrincipalType } from "./names";
 import { assignRole } from "./rbac";
 
@@ -25,8 +25,12 @@ export interface AccessRequest {
 
 export interface Target {
     readonly kind: TargetKind;
-    /** ARM id of the account or connected cluster. */
+    /** ARM id of the account or connected cluster (or of a Foundry Local fleet's resource group). */
     readonly scope: pulumi.Input<string>;
+    /** Why the scope is this wide, appended to each assignment's description (the portal shows it). @default none */
+    readonly note?: string;
+    /** What "inference" means on an AIServices account (`foundry-entra:aiServicesInferenceRole`). @default Cognitive Services OpenAI User */
+    readonly inferenceRole?: BuiltInRole;
 }
 
 /** Declares one role assignment per request, named `<prefix>-<principal>-<target>-<role>`. */
@@ -35,13 +39,13 @@ export function declareGrants(prefix: string, requests: readonly AccessRequest[]
     return requests.map((r) => {
         const target = targets.get(r.target);
         if (!target) throw new Error(`internal: no scope for target "${r.target}" (config validation should have caught this)`);
-        const role = resolveRole(r.role, target.kind);
+        const role = resolveRole(r.role, target.kind, target.inferenceRole);
         return assignRole(`${prefix}-${r.principal.key}-${r.target}-${role.slug}`, {
             principalId: r.principal.principalId,
             principalType: r.principal.principalType,
             role,
             scope: target.scope,
-            description: `foundry-entra: ${role.name} for ${r.principal.label}`,
+            description: `foundry-entra: ${role.name} for ${r.principal.label}${target.note ? `, ${target.note}` : ""}`,
         }, subscriptionId, { parent });
     });
 }

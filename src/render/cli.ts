@@ -10,6 +10,7 @@ import { Command, Option } from "commander";
 import * as pulumi from "@pulumi/pulumi";
 import { YAMLError } from "yaml";
 import { loadStackConfigFile, ProgramFailed } from "../../harness/run";
+import { StackFileError } from "../../harness/stackFile";
 import { CliError, messageOf, parseIsoDate, runCli, type CommandIo, type Failure } from "../lib/cli";
 import { clockFromEnv } from "../program";
 import { utcDay } from "../lib/rotation";
@@ -48,6 +49,7 @@ function readConfig(file: string, stackOption: string | undefined, projectDir: s
         return loadStackConfigFile(file);
     } catch (err) {
         if (err instanceof YAMLError) throw new CliError(`${file} is not valid YAML: ${yamlProblem(err)}`);
+        if (err instanceof StackFileError) throw new CliError(err.message);
         const missing = (err as NodeJS.ErrnoException).code === "ENOENT";
         if (missing && stackOption !== undefined) throw new CliError(`--stack ${stackOption}: no ${basename(file)} in ${projectDir}; the stacks there: ${stacksIn(projectDir).join(", ") || "none"}`);
         throw new CliError(`cannot read ${file}: ${missing ? "no such file" : firstLine(err)}`);
@@ -89,7 +91,9 @@ async function run(opts: Options, io: RenderIo): Promise<number> {
     const file = opts.config !== undefined ? resolve(io.cwd, opts.config) : join(io.projectDir, `Pulumi.${opts.stack ?? "dev"}.yaml`);
     const { stack, config } = readConfig(file, opts.config === undefined ? opts.stack : undefined, io.projectDir);
     const now = opts.now ?? clock(io.env ?? {});
-    const text = formatModel(await renderModel({ config, stack, now }), opts.format);
+    const model = await renderModel({ config, stack, now });
+    for (const warning of model.warnings ?? []) io.stderr.write(`render: warning: ${warning}\n`);
+    const text = formatModel(model, opts.format);
     if (opts.out === undefined) {
         io.stdout.write(text);
         return 0;

@@ -4,6 +4,7 @@
  * in tree order (parents before children, siblings by name), so every format is deterministic.
  */
 import type { RunResult } from "../../harness/run";
+import { engineIdentities, engineUrnMap } from "../plan/urns";
 import { Redactor } from "./redact";
 
 export interface RenderResource {
@@ -19,6 +20,15 @@ export interface RenderResource {
     readonly dependsOn: readonly string[];
     /** Inputs as registered, keys sorted (the same on every render), secrets as `[secret]`, assigned values as placeholders. */
     readonly inputs: Record<string, unknown>;
+    /** The id the provider would answer with (mock ids shown as placeholders); empty for components. */
+    readonly id?: string;
+    /**
+     * What the provider stores for the resource (inputs in its normalised form plus computed fields), redacted like the
+     * inputs: the state `npm run plan` compares the next run with.
+     */
+    readonly outputs?: Record<string, unknown>;
+    /** Per input, the resources whose outputs flow into it (what the engine records as propertyDependencies). */
+    readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
     readonly options: {
         readonly protect: boolean;
         readonly retainOnDelete: boolean;
@@ -27,6 +37,8 @@ export interface RenderResource {
         readonly ignoreChanges: readonly string[];
         /** Replaces the resource when it changes (credential rotation); absent when not set. */
         readonly replacementTrigger?: unknown;
+        /** The engine URNs this resource answers to besides its own (a renamed resource keeps its state). */
+        readonly aliases?: readonly string[];
     };
 }
 
@@ -38,28 +50,39 @@ export interface RenderModel {
     readonly resources: readonly RenderResource[];
     /** Stack outputs in the program's order, secrets as `[secret]`, assigned values as placeholders. */
     readonly outputs: Record<string, unknown>;
+    /** What the program warned about (e.g. a stack that pins no subscription), as `pulumi up` would show it. */
+    readonly warnings?: readonly string[];
 }
 
 /** Builds the render model of a finished run. */
 export function buildModel(run: RunResult, now: Date): RenderModel {
     const redactor = new Redactor(run);
-    const resources = run.resources.map((r): RenderResource => {
-        const dependsOn = new Set([...r.dependencies, ...Object.values(r.propertyDependencies).flat()]);
-        dependsOn.delete(r.urn);
+    // URNs as the engine writes them (ancestors' types chained), so a render is comparable with real state.
+    const engine = engineUrnMap(run.resources, run.stack, run.project);
+    const identities = engineIdentities(run.resources, run.stack, run.project);
+    const resources = run.resources.map((r, i): RenderResource => {
+        const urn = engine(r.urn);
+        const dependsOn = new Set([...r.dependencies, ...Object.values(r.propertyDependencies).flat()].map(engine));
+        dependsOn.delete(urn);
         return {
-            urn: r.urn,
+            urn,
             type: r.type,
             name: r.name,
             custom: r.custom,
-            parent: r.parent ?? null,
+            parent: r.parent ? engine(r.parent) : null,
             dependsOn: [...dependsOn].sort(),
             inputs: redactor.value(r.inputs, new Set(r.secretInputPaths)) as Record<string, unknown>,
+            id: r.custom ? redactor.text(r.id) : "",
+            outputs: redactor.value(r.outputs, new Set(r.secretOutputPaths)) as Record<string, unknown>,
+            propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).sort(([a], [b]) => (a < b ? -1 : 1))
+                .map(([k, v]) => [k, [...new Set(v.map(engine))].filter((u) => u !== urn).sort()])),
             options: {
                 protect: r.options.protect,
                 retainOnDelete: r.options.retainOnDelete,
                 import: r.options.import === undefined ? null : redactor.text(r.options.import),
                 ignoreChanges: [...r.options.ignoreChanges].sort(),
                 ...(r.options.replacementTrigger !== undefined ? { replacementTrigger: redactor.value(r.options.replacementTrigger) } : {}),
+                aliases: identities[i]!.aliases,
             },
         };
     });
@@ -69,6 +92,7 @@ export function buildModel(run: RunResult, now: Date): RenderModel {
         now: now.toISOString(),
         resources: treeOrder(resources),
         outputs: redactor.value(run.outputs, new Set(run.secretOutputPaths), false) as Record<string, unknown>,
+        warnings: run.warnings.map((w) => redactor.text(w)),
     };
 }
 

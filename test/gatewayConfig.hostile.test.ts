@@ -1,0 +1,132 @@
+/**
+ * gateway-config against hostile or careless input (issue 14's findings): no file outside `--out`, no invalid
+ * Kubernetes name, no secret and no long value echoed in a message. Each case failed before the fix.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import { main, type CliIo } from "../src/gateway/cli";
+import { generate } from "../src/gateway";
+import { parseStackOutputs } from "../src/gateway/outputs";
+import { emit } from "../src/gateway/write";
+import { FIXTURE_NOW, runCli, tempDir, writeOutputs } from "./fixtures/gateway/stacks";
+import { crdViolations } from "./support/envoyCrdRules";
+
+type Json = Record<string, any>;
+const FIXTURE = join(__dirname, "fixtures", "gateway", "outputs.dev.json");
+const fresh = (): Json => JSON.parse(readFileSync(FIXTURE, "utf8")) as Json;
+const dirs: string[] = [];
+const dir = (): string => {
+    const d = tempDir();
+    dirs.push(d);
+    return d;
+};
+afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** Runs the command in-process with stdout a pipe; returns exit code and both streams. */
+async function run(args: readonly string[], json?: Json): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = "";
+    let stderr = "";
+    const io: CliIo = {
+        stdout: { isTTY: false, write: (s: string) => (stdout += s) },
+        stderr: { write: (s: string) => (stderr += s) },
+        stdinIsTTY: json === undefined,
+        readStdin: async () => (json === undefined ? "" : JSON.stringify(json)),
+        now: FIXTURE_NOW,
+    };
+    const code = await main([...args, ...(json === undefined ? [] : ["--outputs", "-"])], io);
+    return { code, stdout, stderr };
+}
+
+/** Every file under `root`, recursively, relative. */
+const filesUnder = (root: string): string[] => readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(root.length + 1)).sort();
+
+describe("no file outside --out", () => {
+    it("refuses an account keyed ../../escaped instead of writing <out>/../../escaped.yaml with the private key (real command)", () => {
+        const root = dir();
+        const json = fresh();
+        json.accounts["../../escaped"] = json.accounts["aoai-dev-swc"];
+        const r = runCli(["--format", "truefoundry", "--outputs", writeOutputs(json), "--out", join(root, "a", "b") + "/"]);
+        expect(r.status).toBe(2);
+        expect(r.stderr.trim().split("\n").pop()).toBe('gateway-config: accounts: key "../../escaped" is not an Azure account name (2–64 letters, digits and hyphens, starting and ending with a letter or digit): are these the outputs of a foundry-entra stack?');
+        expect(existsSync(join(root, "escaped.yaml"))).toBe(false);
+        expect(filesUnder(root)).toEqual([]);
+    });
+
+    it("writes nothing when any file name would leave the directory (second line of defence)", () => {
+        const out = join(dir(), "out");
+        mkdirSync(out);
+        const files = [{ name: "ok.yaml", content: "a: 1\n", sensitive: false }, { name: "../escaped.yaml", content: "secret\n", sensitive: true }];
+        expect(() => emit({ format: "truefoundry", auth: "certificate", files, combine: "yaml-documents", notes: [], secretValues: [] }, { out: `${out}/`, showSecrets: false, stdout: { write: () => true } }))
+            .toThrow(/refusing to write "\.\.\/escaped\.yaml": every file goes directly into/);
+        expect(filesUnder(join(out, ".."))).toEqual([]);
+    });
+});
+
+describe("valid Kubernetes names only", () => {
+    it("refuses --namespace '../Bad NS', naming the flag", async () => {
+        const r = await run(["--format", "envoy", "--namespace", "../Bad NS"], fresh());
+        expect(r.code).toBe(2);
+        expect(r.stderr.trim()).toBe('gateway-config: --namespace "../Bad NS" is not a Kubernetes namespace name: at most 63 lower-case letters, digits and "-", starting and ending with a letter or digit');
+        expect(r.stdout).toBe("");
+    });
+
+    it("refuses an account keyed 'My Account', naming the key", async () => {
+        const json = fresh();
+        json.accounts["My Account"] = json.accounts["aoai-dev-swc"];
+        const r = await run(["--format", "envoy"], json);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain('accounts: key "My Account" is not an Azure account name');
+    });
+
+    it("names the objects of a display name '🚀' validly, never '-client-secret'", () => {
+        const json = fresh();
+        json.gateway.displayName = "🚀";
+        const config = generate("envoy", parseStackOutputs(json), { now: FIXTURE_NOW });
+        const objects = config.files.flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS() as Json));
+        const names = objects.map((o) => o.metadata.name as string);
+        expect(names).toContain("foundry-entra-gateway-client-secret");
+        for (const n of names) expect(n).toMatch(/^[a-z0-9]/);
+        for (const o of objects) expect(crdViolations(o)).toEqual([]);
+    });
+});
+
+describe("no secret and no long value in a message", () => {
+    const SECRET = "Sup3r-S3cret-Value~Nobody-Should-See-4f7a9c";
+
+    it("does not quote a client secret given as a bare string where an object belongs", async () => {
+        const json = fresh();
+        json.gateway.clientSecret = SECRET;
+        const r = await run(["--format", "litellm", "--auth", "client-secret", "--out", dir()], json);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain("gateway.clientSecret");
+        for (let i = 0; i + 8 <= SECRET.length; i++) expect(r.stderr).not.toContain(SECRET.slice(i, i + 8));
+    });
+
+    it("does not print a private key pasted as the certificate", async () => {
+        const json = fresh();
+        json.gateway.certificate.certificatePem = json.gateway.certificate.privateKeyPem;
+        const r = await run(["--format", "truefoundry", "--out", dir()], json);
+        expect(r.code).toBe(2);
+        const keyLines = (json.gateway.certificate.privateKeyPem as string).split("\n").filter((l) => l.length > 20 && !l.startsWith("-----"));
+        for (const l of keyLines) expect(r.stderr).not.toContain(l.slice(0, 16));
+    });
+
+    it.each([
+        ["--api-version", (j: Json) => [j, ["--format", "litellm", "--api-version", "v ".repeat(50_000)]]],
+        ["--secret-ref", (j: Json) => [j, ["--format", "truefoundry", "--secret-ref", `tfy-secret://${"x".repeat(100_000)}`]]],
+        ["--gateway-name", (j: Json) => [j, ["--format", "envoy", "--gateway-name", "Y".repeat(100_000)]]],
+        ["an account key", (j: Json) => { j.accounts["z".repeat(100_000)] = j.accounts["aoai-dev-swc"]; return [j, ["--format", "envoy"]]; }],
+        ["a 100 KB display name (envoy)", (j: Json) => { j.gateway.displayName = "d".repeat(100_000); return [j, ["--format", "envoy", "--namespace", "N".repeat(100_000)]]; }],
+    ] as const)("quotes at most a short excerpt of a 100 KB %s", async (_what, make) => {
+        const [json, args] = make(fresh()) as [Json, string[]];
+        const r = await run(args, json);
+        expect(r.code).toBe(2);
+        const last = r.stderr.trim().split("\n").pop() ?? "";
+        expect(last.length).toBeLessThan(400);
+        expect(last).toMatch(/…"/);
+    });
+});
