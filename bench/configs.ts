@@ -48,3 +48,44 @@ export function writeGeneratedStack(base: string, dir: string, principals: numbe
     writeFileSync(file, stringify(doc));
     return { file, stack, accessEntries: access, managedIdentities: identities };
 }
+
+/** Sites per resource group in a generated fleet. */
+export const SITES_PER_RESOURCE_GROUP = 25;
+
+export interface GeneratedFleet {
+    /** Path of the written `Pulumi.<stack>.yaml`. */
+    readonly file: string;
+    readonly stack: string;
+    readonly clusters: number;
+    readonly resourceGroups: number;
+}
+
+/**
+ * Writes `Pulumi.fleet-<clusters>[-rg].yaml` into `dir`: the stack file `base` with Foundry Local as a fleet of
+ * `clusters` sites, 25 to a resource group, the extension installed on each. Foundry Local is reached by the gateway
+ * (which is granted at each site); the base's own principals keep their grants on the accounts and leave the sites
+ * out, so what a site adds is measured alone: its cluster, its Arc identity's grant, the gateway's, the extension.
+ * With `grantScope: "resourceGroup"`, the gateway is granted once per resource group instead.
+ */
+export function writeFleetStack(base: string, dir: string, clusters: number, grantScope: "cluster" | "resourceGroup" = "cluster"): GeneratedFleet {
+    const doc = parse(readFileSync(base, "utf8")) as { config: Record<string, unknown> };
+    const accounts = (doc.config["foundry-entra:accounts"] as { name: string }[]).map((a) => a.name);
+    const onAccounts = (entries: unknown) => (entries as Record<string, unknown>[]).map((e) => {
+        const targets = (e.accounts as string[] | undefined) ?? accounts;
+        return { ...e, accounts: targets.filter((t) => accounts.includes(t)) };
+    });
+    doc.config["foundry-entra:access"] = onAccounts(doc.config["foundry-entra:access"] ?? []);
+    doc.config["foundry-entra:managedIdentities"] = onAccounts(doc.config["foundry-entra:managedIdentities"] ?? []);
+    doc.config["foundry-entra:foundryLocal"] = {
+        installExtension: true,
+        ...(grantScope === "resourceGroup" ? { grantScope } : {}),
+        clusters: Array.from({ length: clusters }, (_, i) => {
+            const name = `store-${String(i).padStart(4, "0")}`;
+            return { name, resourceGroupName: `rg-stores-${String(Math.floor(i / SITES_PER_RESOURCE_GROUP)).padStart(2, "0")}`, endpoint: `https://foundry.${name}.contoso.com` };
+        }),
+    };
+    const stack = `fleet-${clusters}${grantScope === "resourceGroup" ? "-rg" : ""}`;
+    const file = join(dir, `Pulumi.${stack}.yaml`);
+    writeFileSync(file, stringify(doc));
+    return { file, stack, clusters, resourceGroups: Math.ceil(clusters / SITES_PER_RESOURCE_GROUP) };
+}

@@ -1,4 +1,5 @@
 /** The shape of bench/results.json, and the table `npm run bench` prints. */
+import type { FleetResults } from "./fleet";
 
 export interface BenchCase {
     readonly name: string;
@@ -32,6 +33,8 @@ export interface BenchResults {
         readonly devCriticalPath: number | null;
         readonly devCriticalPathMax: number;
     };
+    /** The fleet axis: Foundry Local on many clusters (bench/fleet.ts). */
+    readonly fleet?: FleetResults;
 }
 
 /** A plain-text table of the results, with the machine and the dev stack's critical path. */

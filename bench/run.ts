@@ -1,12 +1,14 @@
 /**
- * `npm run bench -- [--runs 5] [--sizes 10,100,1000]`
+ * `npm run bench -- [--runs 5] [--sizes 10,100,1000] [--clusters 10,100,1000] [--write]`
  *
  * Measures `npm run render` (the CLI, `--format json`) on the dev stack and on generated stacks of 10, 100 and
  * 1,000 principals, each in fresh child processes (a cold start, as a user runs it), median of `--runs`,
  * interleaved so a busy machine slows every case alike. Each time is also given as a ratio to loading
  * @pulumi/pulumi alone in the same run, so figures compare across machines. Then, in-process: resources per
- * configured principal and the critical path. Prints a table and writes bench/results.json. Not a test: it
- * asserts nothing and never fails on time.
+ * configured principal and the critical path. The fleet axis (bench/fleet.ts) times Foundry Local fleets of 10, 100 and
+ * 1,000 clusters in the same loop and counts what each cluster adds. Prints tables; with `--write`, also records them
+ * in the tracked bench/results.json (for a change to the published figures). Not a test: it asserts nothing and never
+ * fails on time.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -19,6 +21,7 @@ import { messageOf } from "../src/lib/cli";
 import { criticalPath } from "../src/render/criticalPath";
 import { renderModel } from "../src/render/index";
 import { writeGeneratedStack } from "./configs";
+import { fleetFiles, measureFleets, printFleetTable } from "./fleet";
 import { printTable, type BenchCase, type BenchResults } from "./report";
 
 const ROOT = join(__dirname, "..");
@@ -64,8 +67,10 @@ async function main(): Promise<void> {
     const opts = new Command("bench")
         .option("--runs <n>", "child processes per case", positive, 5)
         .option("--sizes <list>", "generated stack sizes, in principals", sizes, [10, 100, 1000])
+        .option("--clusters <list>", "generated Foundry Local fleet sizes, in clusters", sizes, [10, 100, 1000])
+        .option("--write", "record the results in bench/results.json (tracked: for new published figures)")
         .parse(process.argv)
-        .opts<{ runs: number; sizes: number[] }>();
+        .opts<{ runs: number; sizes: number[]; clusters: number[]; write?: boolean }>();
     const dir = mkdtempSync(join(tmpdir(), "foundry-entra-bench-"));
     try {
         const dev = join(ROOT, "test/fixtures/stacks/Pulumi.dev.yaml");
@@ -76,11 +81,13 @@ async function main(): Promise<void> {
             { name: "dev", file: dev, principals: devPrincipals, samples: [] },
             ...opts.sizes.map((n) => ({ name: `${n} principals`, file: writeGeneratedStack(dev, dir, n).file, principals: n, samples: [] })),
         ];
+        const fleets = fleetFiles(dev, dir, opts.clusters).map((f) => ({ ...f, samples: [] as number[] }));
         const baseline: number[] = [];
         for (let run = 1; run <= opts.runs; run++) {
             process.stderr.write(`bench: run ${run} of ${opts.runs}\n`);
             baseline.push(timeChild(["-e", "require('@pulumi/pulumi')"]));
             for (const c of cases) c.samples.push(timeChild(renderArgs(c.file)));
+            for (const f of fleets) f.samples.push(timeChild(renderArgs(f.file)));
         }
         const pulumiLoadMs = median(baseline);
 
@@ -103,10 +110,17 @@ async function main(): Promise<void> {
                 criticalPath: { length: path.chain.length, chain: path.chain.map((r) => r.name) },
             });
         }
-        const report = summarize(results, pulumiLoadMs, baseline, opts.runs);
-        writeFileSync(join(__dirname, "results.json"), `${JSON.stringify(report, null, 2)}\n`);
+        process.stderr.write("bench: counting the fleets' resources\n");
+        const fleet = await measureFleets(dev, dir, fleets, median(cases[0]!.samples), median);
+        const report = { ...summarize(results, pulumiLoadMs, baseline, opts.runs), fleet };
         process.stdout.write(printTable(report));
-        process.stdout.write("\nwrote bench/results.json\n");
+        process.stdout.write(printFleetTable(fleet));
+        if (opts.write) {
+            writeFileSync(join(__dirname, "results.json"), `${JSON.stringify(report, null, 2)}\n`);
+            process.stdout.write("\nwrote bench/results.json\n");
+        } else {
+            process.stdout.write("\nbench/results.json left as it is (npm run bench -- --write records these results)\n");
+        }
     } finally {
         rmSync(dir, { recursive: true, force: true });
     }

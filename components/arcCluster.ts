@@ -3,17 +3,21 @@ import * as kubernetes from "@pulumi/azure-native/kubernetes";
 import * as kubernetesconfiguration from "@pulumi/azure-native/kubernetesconfiguration";
 import type { FoundryLocalConfig } from "../src/config/types";
 import { ROLES } from "../src/config/roles";
+import { FOUNDRY_LOCAL } from "../src/config/schema";
 import { declareGrants, type AccessRequest, type AdoptedGrants } from "../src/lib/grants";
-import { arcIdentityGrantName, GRANT_PREFIX } from "../src/lib/names";
 import { assignRole } from "../src/lib/rbac";
 import { UNMANAGED_EXTENSION_INPUTS } from "../src/lib/unmanaged";
 
 export interface ArcClusterArgs {
-    /** The connected cluster and the optional extension settings from `foundry-entra:foundryLocal`. */
-    readonly config: FoundryLocalConfig;
+    /** The connected cluster, looked up (not managed) by name in its resource group. */
+    readonly cluster: { readonly name: string; readonly resourceGroupName: string };
+    /** Install the Foundry Local extension (`foundry-entra:foundryLocal.installExtension`). @default false */
+    readonly installExtension?: boolean;
+    /** The extension's name, release train and namespace, and a pinned version (`foundry-entra:foundryLocal.extension`). */
+    readonly extension: FoundryLocalConfig["extension"];
     /** Subscription holding the cluster and the role definitions. */
     readonly subscriptionId: string;
-    /** Who gets which role at the cluster scope ("inference" = Cognitive Services OpenAI User). @default [] */
+    /** Who gets which role at the cluster scope, each with target "foundry-local" ("inference" = Cognitive Services OpenAI User). @default [] */
     readonly requests: readonly AccessRequest[];
     /** Tenant the extension's sidecar validates tokens for. */
     readonly tenantId: string;
@@ -36,12 +40,14 @@ export class ArcCluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: ArcClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("foundry-entra:index:ArcCluster", name, {}, opts);
-        const { cluster: c, extension } = args.config;
+        const { cluster: c, extension } = args;
         const cluster = kubernetes.getConnectedClusterOutput({ clusterName: c.name, resourceGroupName: c.resourceGroupName }, { parent: this });
         this.clusterId = cluster.id;
         this.arcPrincipalId = cluster.identity.principalId;
 
-        const arcGrant = arcIdentityGrantName(ROLES.openAiUser.slug);
+        // `<component name>-arc-identity-<role>`: for the single form (component "arc-cluster") that is the name
+        // adoption matches (src/lib/names.ts arcIdentityGrantName); each fleet site has its own.
+        const arcGrant = `${name}-arc-identity-${ROLES.openAiUser.slug}`;
         assignRole(arcGrant, {
             principalId: this.arcPrincipalId,
             principalType: "ServicePrincipal",
@@ -50,10 +56,10 @@ export class ArcCluster extends pulumi.ComponentResource {
             description: "foundry-entra: lets the cluster's Arc identity check callers' role assignments",
         }, args.subscriptionId, { parent: this }, args.adopt?.grants?.(arcGrant));
 
-        declareGrants(GRANT_PREFIX.foundryLocal, args.requests, new Map([["foundry-local", { kind: "FoundryLocal" as const, scope: this.clusterId }]]),
+        declareGrants(name, args.requests, new Map([[FOUNDRY_LOCAL, { kind: "FoundryLocal" as const, scope: this.clusterId }]]),
             args.subscriptionId, this, args.adopt?.grants);
 
-        if (args.config.installExtension) {
+        if (args.installExtension ?? false) {
             // Preview, for allow-listed subscriptions; needs the Microsoft.CertManagement extension in place first.
             new kubernetesconfiguration.Extension(`${name}-foundry-local`, {
                 resourceGroupName: c.resourceGroupName,

@@ -3,6 +3,8 @@ export * from "./certificateCredential";
 export * from "./clientSecretCredential";
 export * from "./foundryAccount";
 export * from "./foundryLocalApi";
+export * from "./foundryLocalFleet";
+export * from "./foundryLocalResourceGroup";
 export * from "./gatewayIdentity";
 export * from "./inferenceAccess";
 export * from "./keyVaultDelivery";

@@ -33,6 +33,11 @@ export const MOCK_KEY_PKCS8 = readFileSync(join(__dirname, "fixtures", "mock-onl
 export const MOCK_KEY_PKCS1 = createPrivateKey(MOCK_KEY_PKCS8).export({ type: "pkcs1", format: "pem" }).toString();
 const MOCK_PUBLIC_KEY = createPublicKey(MOCK_KEY_PKCS8).export({ type: "spki", format: "pem" }).toString();
 
+/** ASN.1 UTF8String; @types/node-forge types `valueTagClass` as a tag class, while forge reads a tag type there. */
+const UTF8_STRING = forge.asn1.Type.UTF8 as number as forge.asn1.Class;
+/** The characters of an ASN.1 PrintableString, with the '*' and '&' Go also writes as one. */
+const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?*&]*$/;
+
 const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
 
 /** Microsoft Graph's well-known client id (the same in every tenant). */
@@ -234,8 +239,13 @@ export class ProviderMocks implements pulumi.runtime.Mocks {
         cert.validity.notBefore = notBefore;
         cert.validity.notAfter = notAfter;
         const cn = String((p.subject as Props | undefined)?.commonName ?? name);
-        cert.setSubject([{ name: "commonName", value: cn }]);
-        cert.setIssuer([{ name: "commonName", value: cn }]);
+        // As the real tls provider (Go's encoding/asn1, golang/go src/encoding/asn1/marshal.go) encodes a name: a
+        // PrintableString when every character is one, else a UTF8String. forge's default string type takes only
+        // Latin-1, so an en dash, an emoji or CJK in a display name (which Entra accepts) made the render fail.
+        // forge UTF-8-encodes the value itself for that tag (lib/x509.js).
+        const subject = [{ name: "commonName", value: cn, ...(PRINTABLE.test(cn) ? {} : { valueTagClass: UTF8_STRING }) }];
+        cert.setSubject(subject);
+        cert.setIssuer(subject);
         signNatively(cert, String(p.privateKeyPem ?? MOCK_KEY_PKCS1));
         const certPem = forge.pki.certificateToPem(cert).replace(/\r\n/g, "\n");
         // The certificate and its thumbprints are generated at deploy time: renders show placeholders for them.

@@ -11,6 +11,7 @@ import { NAMESPACE } from "../src/config/parse";
 import { messageOf } from "../src/lib/cli";
 import { runStack } from "../src/program";
 import { ProviderMocks, type MockAnswers } from "./mocks";
+import { StackFileError, stackFileProblems } from "./stackFile";
 import { outputValue, Recorder, waitForRegistrations, type RecordedResource } from "./recorder";
 
 export const PROJECT = NAMESPACE;
@@ -197,7 +198,18 @@ async function resolveDeep(v: unknown, path: string, secrets: string[]): Promise
  * scalars as strings. Encrypted (`secure:`) values cannot be read offline and become "[secret]".
  */
 export function loadStackConfigFile(path: string): { stack: string; config: Record<string, string> } {
-    const doc = parseYaml(readFileSync(path, "utf8")) as { config?: Record<string, unknown> } | null;
+    let parsed: unknown;
+    try {
+        parsed = parseYaml(readFileSync(path, "utf8"));
+    } catch (err) {
+        // The yaml library recurses into nested collections and reports running out of stack as a YAML error.
+        if (err instanceof Error && /Maximum call stack/.test(err.message)) throw new StackFileError(path, ["values are nested deeper than a stack config can be"]);
+        throw err;
+    }
+    // The file's shape first (harness/stackFile.ts): a typo there would otherwise render the default stack.
+    const problems = stackFileProblems(parsed);
+    if (problems.length > 0) throw new StackFileError(path, problems);
+    const doc = parsed as { config?: Record<string, unknown> } | null;
     const config: Record<string, string> = {};
     for (const [key, value] of Object.entries(doc?.config ?? {})) {
         if (value && typeof value === "object" && "secure" in value) config[key] = "[secret]";

@@ -7,14 +7,19 @@ import * as cognitiveservices from "@pulumi/azure-native/cognitiveservices";
 import * as azuread from "@pulumi/azuread";
 import * as tls from "@pulumi/tls";
 import { describe, expect, it } from "vitest";
+import { RESOURCE_GROUP_GRANT_MARK } from "../src/config/foundryLocal";
 import { FORBIDDEN_ROLES as PROGRAM_FORBIDDEN_ROLES } from "../src/config/roles";
 import { MAX_CERTIFICATE_DAYS as PROGRAM_MAX_CERTIFICATE_DAYS, MAX_SECRET_DAYS as PROGRAM_MAX_SECRET_DAYS } from "../src/config/schema";
-import { FORBIDDEN_ROLES, MAX_CERTIFICATE_DAYS, MAX_SECRET_DAYS, TYPES } from "./policies/constants";
+import { FLEET_RESOURCE_GROUP_GRANT_MARK, FORBIDDEN_ROLES, MAX_CERTIFICATE_DAYS, MAX_SECRET_DAYS, TYPES } from "./policies/constants";
 
 describe("the pack's constants", () => {
     it("forbid exactly the roles the program's config validation forbids", () => {
         expect([...FORBIDDEN_ROLES].sort()).toEqual([...PROGRAM_FORBIDDEN_ROLES].sort());
         expect([...FORBIDDEN_ROLES.values()].sort()).toEqual(["Contributor", "Owner", "User Access Administrator"]);
+    });
+
+    it("know how the program marks a Foundry Local fleet's grants at its resource groups", () => {
+        expect(FLEET_RESOURCE_GROUP_GRANT_MARK).toBe(RESOURCE_GROUP_GRANT_MARK);
     });
 
     it("use the program's credential limits", () => {

@@ -82,6 +82,20 @@ describe("role-assignment-resource-scope", () => {
         expectFail(dev, p, withInput(ra(), "scope", scope().split("/providers/")[0]), /a whole resource group/));
     it("refuses a management group scope", async () =>
         expectFail(dev, p, withInput(ra(), "scope", "/providers/Microsoft.Management/managementGroups/contoso"), /a management group/));
+    it("passes a Foundry Local fleet's grants at its resource groups, which the stack's config asks for (grantScope: resourceGroup)", async () => {
+        const fleet = await renderFile(join(ROOT, "examples", "fleet.yaml"));
+        const atGroups = fleet.filter((r) => r.type === TYPES.roleAssignment && /\/resourceGroups\/[^/]+$/.test(String(r.inputs.scope)));
+        expect(atGroups.map((r) => r.name).sort()).toEqual([
+            "fleet-rg-stores-north-gateway-foundry-local-openai-user", "fleet-rg-stores-north-group-store-platform-engineers-foundry-local-cs-contributor",
+            "fleet-rg-stores-south-gateway-foundry-local-openai-user", "fleet-rg-stores-south-group-store-platform-engineers-foundry-local-cs-contributor",
+            "mi-shelf-vision-identity-foundry-local/resourceGroups/rg-stores-north-openai-user", "mi-shelf-vision-identity-foundry-local/resourceGroups/rg-stores-south-openai-user",
+        ]);
+        for (const r of atGroups) await expectPass(p, r);
+        // The mark opens resource groups only: a subscription scope with it is still refused.
+        const marked = withInput(ra(), "description", String(atGroups[0]?.inputs.description));
+        expect(await validate(p, withInput(marked, "scope", scope().split("/providers/")[0]))).toEqual([]);
+        expect(await validate(p, withInput(marked, "scope", scope().split("/resourceGroups/")[0]))).toEqual([expect.stringMatching(/a whole subscription/)]);
+    });
 });
 
 describe("role-assignment-principal-type", () => {

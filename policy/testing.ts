@@ -4,7 +4,8 @@
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { DEFAULT_NOW, loadStackConfigFile, runProgram, type HarnessResource } from "../harness/run";
+import { DEFAULT_NOW, type HarnessResource } from "../harness/run";
+import { stackRun } from "../test/helpers";
 import { isRecord } from "./policies/guards";
 import type { RenderedResource } from "./offline";
 
@@ -21,10 +22,9 @@ export function exampleStackFiles(): string[] {
     return [...root, ...examples].sort();
 }
 
-/** Renders a stack config file with the harness. */
+/** Renders a stack config file with the harness (a render shared with the other tests that ask for it; frozen). */
 export async function renderFile(path: string): Promise<readonly HarnessResource[]> {
-    const { stack, config } = loadStackConfigFile(path);
-    return (await runProgram({ config, stack, now: NOW })).resources;
+    return (await stackRun(path, { now: NOW })).resources;
 }
 
 /** The one rendered resource with this logical name. */

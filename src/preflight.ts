@@ -7,6 +7,7 @@ import * as azuread from "@pulumi/azuread";
 import * as kubernetes from "@pulumi/azure-native/kubernetes";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import { matchLookedUp, principalsToLookUp, type AdoptedRoleAssignment, type AdoptionConfig } from "./config/adopt";
+import { singleSite } from "./config/foundryLocal";
 import { NAMESPACE } from "./config/parse";
 import type { StackConfig } from "./config/types";
 
@@ -40,7 +41,7 @@ async function deliveryVault(config: StackConfig): Promise<string | undefined> {
  */
 async function adoptedGrants(config: StackConfig, adoption: AdoptionConfig): Promise<ReadonlyMap<string, AdoptedRoleAssignment>> {
     const wanted = principalsToLookUp(adoption);
-    const cluster = config.foundryLocal?.cluster;
+    const cluster = config.foundryLocal && singleSite(config.foundryLocal);
     const [users, groups, arc] = await Promise.all([
         Promise.all(wanted.users.map(async (upn) => [upn, (await azuread.getUser({ userPrincipalName: upn })).objectId] as const)),
         Promise.all(wanted.groups.map(async (name) => [name, (await azuread.getGroup({ displayName: name, securityEnabled: true })).objectId] as const)),

@@ -6,15 +6,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as azuread from "@pulumi/azuread";
-import { ArcCluster, FoundryAccount, FoundryLocalApi, GatewayIdentity, InferenceAccess, KeylessGuardrails, ManagedIdentityAccess } from "../components";
+import { FoundryAccount, GatewayIdentity, InferenceAccess, KeylessGuardrails, ManagedIdentityAccess } from "../components";
 import { ConfigError, NAMESPACE, parseStackConfig } from "./config/parse";
 import type { StackConfig } from "./config/types";
-import { FOUNDRY_LOCAL } from "./config/schema";
+import { isFoundryLocalTarget } from "./config/foundryLocal";
 import type { AccessRequest, PrincipalRef, Target } from "./lib/grants";
 import { PrincipalResolver } from "./lib/principals";
 import { GATEWAY_PRINCIPAL_KEY, GRANT_PREFIX } from "./lib/names";
 import type { AdoptedGrants } from "./lib/grants";
 import { declareDelivery } from "./delivery";
+import { nowFromEnvironment } from "./lib/dates";
+import { declareFoundryLocal } from "./foundryLocal";
 import { preflight, type PreflightFacts } from "./preflight";
 
 /** The scope a gateway requests tokens for, for Azure OpenAI and the `/openai/v1/` surface of Foundry. */
@@ -75,11 +77,7 @@ export function checkPins(pins: Pins, signedIn: { subscriptionId: string; tenant
 }
 
 export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Date {
-    const raw = env.FOUNDRY_ENTRA_NOW;
-    if (!raw) return new Date();
-    const date = new Date(raw);
-    if (Number.isNaN(date.getTime())) throw new pulumi.RunError(`FOUNDRY_ENTRA_NOW: "${raw}" is not a date; expected ISO 8601, e.g. 2026-05-01T00:00:00Z`);
-    return date;
+    return nowFromEnvironment(env, (message) => new pulumi.RunError(message)) ?? new Date();
 }
 
 /** Entry point: parse and validate the whole config first, so bad input registers nothing. */
@@ -104,7 +102,7 @@ export async function runStack(options: RunOptions = {}): Promise<Record<string,
 }
 
 /** Declares every resource for a validated config and returns the stack outputs. */
-export function declareStack(config: StackConfig, ctx: DeployContext, facts: PreflightFacts = {}): Record<string, unknown> {
+export async function declareStack(config: StackConfig, ctx: DeployContext, facts: PreflightFacts = {}): Promise<Record<string, unknown>> {
     // From config only: the provider compares owners on every run, so a list that followed the runner would change
     // with each person or pipeline that runs the stack (see GatewaySchema.owners).
     const owners = [...config.gateway.owners];
@@ -144,70 +142,44 @@ export function declareStack(config: StackConfig, ctx: DeployContext, facts: Pre
     // Expand access entries into one request per principal and target; the gateway always gets inference.
     const resolver = new PrincipalResolver();
     const requests: AccessRequest[] = [
-        ...[...targets.keys(), ...(config.foundryLocal ? [FOUNDRY_LOCAL] : [])].map((target) => ({ principal: gatewayPrincipal, role: "inference", target })),
+        ...[...targets.keys(), ...(config.foundryLocal?.targets ?? [])].map((target) => ({ principal: gatewayPrincipal, role: "inference", target })),
         ...config.access.flatMap((e) => e.targets.map((target) => ({ principal: resolver.resolve(e.principal), role: e.role, target }))),
     ];
 
     new InferenceAccess(GRANT_PREFIX.accounts, {
-        requests: requests.filter((r) => r.target !== FOUNDRY_LOCAL),
+        requests: requests.filter((r) => !isFoundryLocalTarget(r.target)),
         accounts: targets,
         subscriptionId: ctx.subscriptionId,
         adopted: adoptedGrants,
     });
 
-    let foundryLocalOutputs: Record<string, unknown> | undefined;
-    let foundryLocalRole: { appRoleId: string; servicePrincipalObjectId: pulumi.Output<string> } | undefined;
-    if (config.foundryLocal) {
-        const fl = config.foundryLocal;
-        const api = new FoundryLocalApi("foundry-local-api", {
-            displayName: fl.apiDisplayName,
-            owners,
-            scopeValue: fl.scopeValue,
-            appRoleValue: fl.appRoleValue,
-            preAuthorizeAzureCli: fl.preAuthorizeAzureCli,
-            idSeed: { project: config.project, stack: config.stack },
-            gatewayServicePrincipalObjectId: gateway.servicePrincipalObjectId,
-            protect: config.protect,
-            ...(adopt?.foundryLocalApplication ? {
-                adopt: {
-                    applicationObjectId: adopt.foundryLocalApplication,
-                    ...(adopt.foundryLocalServicePrincipal ? { servicePrincipalObjectId: adopt.foundryLocalServicePrincipal } : {}),
-                    // Required with foundryLocalApplication (config validation).
-                    scopeId: adopt.foundryLocalScopeId ?? "",
-                    appRoleId: adopt.foundryLocalAppRoleId ?? "",
-                    ...(adopt.foundryLocalIdentifierUri ? { identifierUri: adopt.foundryLocalIdentifierUri } : {}),
-                    azureCliPreAuthorized: adopt.foundryLocalAzureCliPreAuthorized,
-                    ...(adopt.appRoleAssignments.get("gateway") ? { gatewayAppRoleAssignmentId: adopt.appRoleAssignments.get("gateway")! } : {}),
-                },
-            } : {}),
-        });
-        const cluster = new ArcCluster(GRANT_PREFIX.foundryLocal, {
-            config: fl,
-            subscriptionId: ctx.subscriptionId,
-            requests: requests.filter((r) => r.target === FOUNDRY_LOCAL),
-            tenantId: ctx.tenantId,
-            apiClientId: api.clientId,
-            ...(adopt ? { adopt: { grants: adoptedGrants, ...(adopt.foundryLocalExtension ? { extensionId: adopt.foundryLocalExtension } : {}) } } : {}),
-        });
-        targets.set(FOUNDRY_LOCAL, { kind: "FoundryLocal", scope: cluster.clusterId });
-        foundryLocalRole = { appRoleId: api.appRoleId, servicePrincipalObjectId: api.servicePrincipalObjectId };
-        foundryLocalOutputs = {
-            clientId: api.clientId,
-            identifierUri: api.identifierUri,
-            userScope: api.userScope,
-            appScope: api.appScope,
-            endpoint: fl.endpoint,
-            clusterId: cluster.clusterId,
-            scopeId: api.scopeId,
-            appRoleId: api.appRoleId,
-            appRole: fl.appRoleValue,
-        };
-    }
+    const foundryLocal = config.foundryLocal && await declareFoundryLocal(config, config.foundryLocal, ctx, {
+        owners, gatewayServicePrincipalObjectId: gateway.servicePrincipalObjectId, requests: requests.filter((r) => isFoundryLocalTarget(r.target)),
+        ...(adopt ? {
+            adopt: {
+                grants: adoptedGrants,
+                ...(adopt.foundryLocalExtension ? { extensionId: adopt.foundryLocalExtension } : {}),
+                ...(adopt.foundryLocalApplication ? {
+                    api: {
+                        applicationObjectId: adopt.foundryLocalApplication,
+                        ...(adopt.foundryLocalServicePrincipal ? { servicePrincipalObjectId: adopt.foundryLocalServicePrincipal } : {}),
+                        // Required with foundryLocalApplication (config validation).
+                        scopeId: adopt.foundryLocalScopeId ?? "",
+                        appRoleId: adopt.foundryLocalAppRoleId ?? "",
+                        ...(adopt.foundryLocalIdentifierUri ? { identifierUri: adopt.foundryLocalIdentifierUri } : {}),
+                        azureCliPreAuthorized: adopt.foundryLocalAzureCliPreAuthorized,
+                        ...(adopt.appRoleAssignments.get("gateway") ? { gatewayAppRoleAssignmentId: adopt.appRoleAssignments.get("gateway")! } : {}),
+                    },
+                } : {}),
+            },
+        } : {}),
+    });
+    for (const [name, target] of foundryLocal?.targets ?? []) targets.set(name, target);
 
     // The Foundry Local app role only for identities that call Foundry Local: it puts `roles` in their tokens for the API.
     const identities = config.managedIdentities.map((m) => [m.name, new ManagedIdentityAccess(GRANT_PREFIX.managedIdentity(m.name), {
         config: m, targets, subscriptionId: ctx.subscriptionId,
-        ...(foundryLocalRole && m.targets.includes(FOUNDRY_LOCAL) ? { foundryLocal: foundryLocalRole } : {}),
+        ...(foundryLocal && m.targets.some(isFoundryLocalTarget) ? { foundryLocal: foundryLocal.role } : {}),
         ...(adopt ? {
             adopt: {
                 grants: adoptedGrants,
@@ -240,7 +212,7 @@ export function declareStack(config: StackConfig, ctx: DeployContext, facts: Pre
             localAuthDisabled: a.localAuthDisabled,
             deployments: a.deployments,
         }])),
-        ...(foundryLocalOutputs ? { foundryLocal: foundryLocalOutputs } : {}),
+        ...(foundryLocal ? { foundryLocal: foundryLocal.outputs } : {}),
         managedIdentities: Object.fromEntries(identities.map(([n, m]) => [n, {
             principalId: m.principalId,
             ...(m.clientId ? { clientId: m.clientId } : {}),

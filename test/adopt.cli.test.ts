@@ -27,7 +27,7 @@ import { FakeTenant } from "./support/fakeTenant";
 import {
     ACCOUNT_ID, AZURE_CLI, CLUSTER_ID, DEPLOYMENT_ID, GUIDE_STACK_YAML, guideTenant, IDS, PORTAL_CERT_THUMBPRINT, TENANT_ID,
 } from "./support/guideTenant";
-import { createTestPki, type TestPki } from "./support/tls";
+import { testPki, type TestPki } from "./support/tls";
 import { TokenService } from "./support/tokenService";
 
 const RUNNER = { clientId: "d0d0d0d0-1111-4222-8333-444444444444", secret: "runner-secret-value" };
@@ -41,7 +41,7 @@ let stackFile: string;
 
 beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "foundry-entra-adopt-"));
-    pki = createTestPki(dir);
+    pki = testPki();
     tokens = await new TokenService(TENANT_ID).start(pki.server);
     tenant = await new FakeTenant({ tenantId: TENANT_ID, signingKey: tokens.signingKey }, guideTenant()).start(pki.server);
     tokens.apps.set(RUNNER.clientId, { clientId: RUNNER.clientId, certificates: [], secrets: [{ value: RUNNER.secret, expiresOn: new Date(Date.now() + 86_400_000) }] });
@@ -70,7 +70,6 @@ const lastLine = (r: CliResult) => r.stderr.trim().split("\n").at(-1) ?? "";
 
 function adopt(extra: string[] = []): Promise<CliResult> {
     return runCli("adopt", ["--config", stackFile, "--authority-host", tokens.url, "--graph-endpoint", tenant.url, "--arm-endpoint", tenant.url, "--now", NOW, ...extra], {
-        caFile: pki.caFile,
         env: { AZURE_TENANT_ID: TENANT_ID, AZURE_CLIENT_ID: RUNNER.clientId, AZURE_CLIENT_SECRET: RUNNER.secret, AZURE_TOKEN_CREDENTIALS: "EnvironmentCredential" },
     });
 }
@@ -291,8 +290,7 @@ describe("adopt against a tenant that answers back", () => {
 
     it("cannot sign in with a wrong secret: one line, exit 1", async () => {
         const r = await runCli("adopt", ["--config", stackFile, "--authority-host", tokens.url, "--graph-endpoint", tenant.url, "--arm-endpoint", tenant.url], {
-            caFile: pki.caFile,
-            env: { AZURE_TENANT_ID: TENANT_ID, AZURE_CLIENT_ID: RUNNER.clientId, AZURE_CLIENT_SECRET: "wrong", AZURE_TOKEN_CREDENTIALS: "EnvironmentCredential" },
+                env: { AZURE_TENANT_ID: TENANT_ID, AZURE_CLIENT_ID: RUNNER.clientId, AZURE_CLIENT_SECRET: "wrong", AZURE_TOKEN_CREDENTIALS: "EnvironmentCredential" },
         });
         expect(r.code).toBe(1);
         expect(r.stderr.split("\n").filter((l) => l.startsWith("adopt: could not")), r.stderr).toHaveLength(1);

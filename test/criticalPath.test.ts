@@ -1,12 +1,10 @@
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadStackConfigFile } from "../harness/run";
 import { criticalPath, describeChain, transitiveDependencies, waitsFor } from "../src/render/criticalPath";
-import { renderModel, type RenderModel, type RenderResource } from "../src/render/index";
-import { RT, ROOT } from "./helpers";
+import { buildModel, type RenderModel, type RenderResource } from "../src/render/index";
+import { RT, stackRun } from "./helpers";
 
 const NOW = new Date("2026-01-01T00:00:00Z");
-const model = (file: string) => renderModel({ ...loadStackConfigFile(join(ROOT, file)), now: NOW });
+const model = async (file: string) => buildModel(await stackRun(file, { now: NOW }), NOW);
 
 /** A resource for hand-built graphs. */
 const res = (name: string, extra: Partial<RenderResource> = {}): RenderResource => ({

@@ -2,15 +2,17 @@ import { createPrivateKey, createSign, verify, X509Certificate } from "node:cryp
 import { describe, expect, it } from "vitest";
 import { KEY_VAULT_SECRETS_USER } from "../components/keyVaultDelivery";
 import { ProgramFailed, runProgram } from "../harness/run";
-import { at, devWith, named, ofType, refuse, render } from "./helpers";
+import { at, devWith, named, ofType, refuse, render, sharedRender } from "./helpers";
 
 const KV = { name: "kv-ai-dev", resourceGroupName: "rg-ai-dev" };
 const READER = "5c4b3a29-1807-4f6e-8d5c-4b3a29180716";
 const SECRET = "azure-native:keyvault:Secret";
+/** The base stack delivering to Key Vault, read by several tests. */
+const keyVaultRun = () => sharedRender(devWith({ gatewayDelivery: { keyVault: KV } }));
 
 describe("gateway delivery to Key Vault", () => {
     it("stores the client secret and the certificate bundle as Key Vault secrets with their expiry", async () => {
-        const r = await render(devWith({ gatewayDelivery: { keyVault: KV } }));
+        const r = await keyVaultRun();
         const secret = named(r, "key-vault-client-secret");
         expect(secret.inputs).toMatchObject({
             vaultName: "kv-ai-dev", resourceGroupName: "rg-ai-dev", secretName: "dev-gateway-client-secret",
@@ -31,7 +33,7 @@ describe("gateway delivery to Key Vault", () => {
     });
 
     it("stores a bundle whose private key signs what its certificate verifies", async () => {
-        const r = await render(devWith({ gatewayDelivery: { keyVault: KV } }));
+        const r = await keyVaultRun();
         const pem = String(at(named(r, "key-vault-certificate").inputs, "properties.value"));
         const key = createPrivateKey(pem);
         const cert = new X509Certificate(pem.slice(pem.indexOf("-----BEGIN CERTIFICATE-----")));
@@ -41,7 +43,7 @@ describe("gateway delivery to Key Vault", () => {
     });
 
     it("grants Key Vault Secrets User on each stored secret, to the gateway and to listed readers, only when asked", async () => {
-        const none = await render(devWith({ gatewayDelivery: { keyVault: KV } }));
+        const none = await keyVaultRun();
         expect(none.resources.filter((x) => x.name.includes(KEY_VAULT_SECRETS_USER.slug))).toEqual([]);
 
         const r = await render(devWith({ gatewayDelivery: { keyVault: { ...KV, grantGateway: true, readers: [{ principalId: READER }] } } }));

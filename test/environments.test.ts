@@ -4,10 +4,9 @@
  * secret and reaches a Foundry account and Foundry Local with rotation and protection on, and staging has prod's
  * shape without protection, so whatever reaches prod has been deployed in staging first. Rendered under mocks.
  */
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadStackConfigFile, type RunResult } from "../harness/run";
-import { ofType, render, ROOT, RT } from "./helpers";
+import type { RunResult } from "../harness/run";
+import { ofType, RT, stackRun } from "./helpers";
 
 const STACKS = ["dev", "staging", "prod"] as const;
 type Stack = (typeof STACKS)[number];
@@ -15,9 +14,8 @@ type Stack = (typeof STACKS)[number];
 const runs = {} as Record<Stack, RunResult>;
 beforeAll(async () => {
     for (const name of STACKS) {
-        const { stack, config } = loadStackConfigFile(join(ROOT, `Pulumi.${name}.yaml`));
-        expect(stack).toBe(name);
-        runs[name] = await render(config, { stack });
+        runs[name] = await stackRun(`Pulumi.${name}.yaml`);
+        expect(runs[name].stack).toBe(name);
     }
 });
 

@@ -9,14 +9,14 @@ import { Backend } from "@kubernetes-models/envoy-gateway/gateway.envoyproxy.io/
 import { BackendTLSPolicy } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/BackendTLSPolicy";
 import { BackendTLSPolicy as BackendTLSPolicyV1alpha3 } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1alpha3/BackendTLSPolicy";
 import { Secret } from "kubernetes-models/v1/Secret";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { generate, type GenerateOptions } from "../src/gateway";
 import { ENVOY_FILES, ENVOY_TOKEN_SCOPE } from "../src/gateway/envoy";
 import { GatewayConfigError } from "../src/gateway/errors";
 import { parseStackOutputs, type StackOutputs } from "../src/gateway/outputs";
 import { combined } from "../src/gateway/write";
-import { FIXTURE_NOW, stackFixture, type StackFixture } from "./fixtures/gateway/stacks";
+import { FIXTURE_NOW, removeTempDirs, stackFixture, type StackFixture } from "./fixtures/gateway/stacks";
 import { crdViolations, ENVOY_SCHEMAS } from "./support/envoyCrdRules";
 
 type Obj = Record<string, any>;
@@ -47,6 +47,9 @@ const CASES: readonly [string, GenerateOptions][] = [
     ["workload identity (oidcExchangeToken), v1beta1", { auth: "workload-identity", oidcClientId: "ai-gateway-controller" }],
     ["workload identity (oidcExchangeToken), v1alpha1", { auth: "workload-identity", oidcClientId: "ai-gateway-controller", envoyApiVersion: "v1alpha1" }],
 ];
+
+
+afterAll(removeTempDirs);
 
 describe("every object passes the CRD rules", () => {
     it.each(CASES)("%s", (_name, options) => {

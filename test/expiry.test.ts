@@ -1,16 +1,17 @@
 /**
  * The expiry watch (`npm run expiry`): the rule on the real program's outputs (dev without rotation, the full
- * example with rotation), and the real command as a child process on files and stdin. The outputs are
+ * example with rotation), and the command in-process and as the real child process, on files and stdin. The outputs are
  * given as `pulumi stack output --json` prints them without `--show-secrets`: every secret is "[secret]".
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadStackConfigFile, type RunResult } from "../harness/run";
+import type { RunResult } from "../harness/run";
 import { checkExpiry, ExpiryInputError } from "../src/expiry/check";
-import { render, ROOT } from "./helpers";
+import { main } from "../src/expiry/cli";
+import { nowFromEnv } from "../src/lib/cli";
+import { stackRun, tempDirs } from "./helpers";
+import { capturedIo, runCli } from "./support/cli";
 
 /** The outputs as `pulumi stack output --json` prints them: secrets masked. */
 function asStackOutput(r: RunResult): Record<string, unknown> {
@@ -23,24 +24,29 @@ function asStackOutput(r: RunResult): Record<string, unknown> {
     return o;
 }
 
-const CLI = join(ROOT, "tools", "expiry.ts");
-const TSX = join(ROOT, "node_modules", ".bin", "tsx");
-
-/** Runs the real command; FOUNDRY_ENTRA_NOW is cleared unless given. */
-function expiry(args: string[], options: { input?: string; env?: Record<string, string> } = {}) {
-    const env = { ...process.env, FOUNDRY_ENTRA_NOW: "", ...options.env };
-    const r = spawnSync(TSX, [CLI, ...args], { cwd: ROOT, env, encoding: "utf8", ...(options.input !== undefined ? { input: options.input } : {}) });
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+/** Runs the command in-process, as tools/expiry.ts does (the clock from FOUNDRY_ENTRA_NOW, here unset unless given). */
+async function expiry(args: string[], options: { input?: string; env?: Record<string, string> } = {}) {
+    const { io, result } = capturedIo(options.input !== undefined ? { stdin: options.input } : {});
+    const r = result(await main(args, { ...io, ...nowFromEnv(options.env ?? {}) }));
+    return { status: r.code, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** The real command, a child process. */
+async function expiryProcess(args: string[], options: { input: string; env: Record<string, string> }) {
+    const r = await runCli("expiry", args, { stdin: options.input, env: { FOUNDRY_ENTRA_NOW: "", ...options.env } });
+    return { status: r.code, stdout: r.stdout, stderr: r.stderr };
+}
+
+const tempDir = tempDirs("expiry-");
 
 let dev: Record<string, unknown>;
 let full: Record<string, unknown>;
 const files = { dev: "", full: "" };
 
 beforeAll(async () => {
-    dev = asStackOutput(await render(loadStackConfigFile(join(ROOT, "test/fixtures/stacks/Pulumi.dev.yaml")).config));
-    full = asStackOutput(await render(loadStackConfigFile(join(ROOT, "examples", "full.yaml")).config, { stack: "full" }));
-    const dir = mkdtempSync(join(tmpdir(), "expiry-"));
+    dev = asStackOutput(await stackRun("test/fixtures/stacks/Pulumi.dev.yaml"));
+    full = asStackOutput(await stackRun("examples/full.yaml"));
+    const dir = tempDir();
     files.dev = join(dir, "dev.json");
     files.full = join(dir, "full.json");
     writeFileSync(files.dev, JSON.stringify(dev, null, 2));
@@ -105,24 +111,24 @@ describe("the expiry rule", () => {
     });
 });
 
-describe("npm run expiry (the real command)", () => {
-    it("exits 0 when nothing current expires within the window, reading a file", () => {
-        const r = expiry(["--outputs", files.full, "--now", "2026-01-01T00:00:00Z"]);
+describe("npm run expiry", () => {
+    it("exits 0 when nothing current expires within the window, reading a file", async () => {
+        const r = await expiry(["--outputs", files.full, "--now", "2026-01-01T00:00:00Z"]);
         expect(r.stderr).toBe("");
         expect(r.stdout).toContain("ok: no current credential expires within 30 days (as of 2026-01-01)");
         expect(r.status).toBe(0);
     });
 
-    it("exits 1 naming the credential, its date, the days left and the fix, reading stdin", () => {
-        const r = expiry(["--within", "30", "--now", "2026-06-10"], { input: JSON.stringify(dev) });
+    it("exits 1 naming the credential, its date, the days left and the fix, reading stdin", async () => {
+        const r = await expiry(["--within", "30", "--now", "2026-06-10"], { input: JSON.stringify(dev) });
         expect(r.stdout).toContain("EXPIRING gateway.clientSecret, current: expires 2026-06-30 (20 days left)");
         expect(r.stdout).toContain("fix: gateway.clientSecret is not rotated");
         expect(r.stdout).toContain("FAIL: 1 current credential expires within 30 days (as of 2026-06-10)");
         expect(r.status).toBe(1);
     });
 
-    it("takes the date from FOUNDRY_ENTRA_NOW, and prints JSON", () => {
-        const r = expiry(["--outputs", "-", "--json"], { input: JSON.stringify(full), env: { FOUNDRY_ENTRA_NOW: "2026-05-25T00:00:00Z" } });
+    it("takes the date from FOUNDRY_ENTRA_NOW, and prints JSON (the real command, a child process)", async () => {
+        const r = await expiryProcess(["--outputs", "-", "--json"], { input: JSON.stringify(full), env: { FOUNDRY_ENTRA_NOW: "2026-05-25T00:00:00Z" } });
         expect(r.status).toBe(1);
         const report = JSON.parse(r.stdout) as { ok: boolean; now: string; credentials: { path: string; slot: string; status: string; expiresOn: string }[] };
         expect(report.ok).toBe(false);
@@ -132,7 +138,7 @@ describe("npm run expiry (the real command)", () => {
         ]);
     });
 
-    it("exits 2 with one line on stderr for bad input or options", () => {
+    it("exits 2 with one line on stderr for bad input or options", async () => {
         const cases: [string[], string | undefined, string][] = [
             [["--outputs", "/nonexistent/outputs.json"], undefined, "expiry: --outputs /nonexistent/outputs.json: no such file"],
             [[], "not json", "expiry: stdin: not JSON"],
@@ -141,7 +147,7 @@ describe("npm run expiry (the real command)", () => {
             [["--now", "yesterday"], "{}", "expiry: option '--now <date>' argument 'yesterday' is invalid"],
         ];
         for (const [args, input, message] of cases) {
-            const r = expiry(args, input !== undefined ? { input } : {});
+            const r = await expiry(args, input !== undefined ? { input } : {});
             expect({ args, status: r.status, stderr: r.stderr.split("\n")[0] }).toEqual({ args, status: 2, stderr: expect.stringContaining(message) });
             expect(r.stdout).toBe("");
         }

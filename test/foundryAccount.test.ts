@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RunResult } from "../harness/run";
-import { at, devConfig, devWith, named, ofType, render, RT } from "./helpers";
+import { at, devConfig, devWith, named, ofType, render, RT, sharedRender } from "./helpers";
 
 const adopted = {
     name: "aoai-legacy", resourceGroupName: "rg-legacy", kind: "OpenAI", existing: true,
@@ -9,11 +9,13 @@ const adopted = {
 
 /** The dev config with only these accounts (and no access entries that name the dev accounts). */
 const only = (accounts: unknown[]) => devWith({ accounts, access: undefined, managedIdentities: undefined });
+/** The stack with only the adopted account, read by two tests. */
+const adoptedRun = () => sharedRender(only([adopted]));
 
 describe("FoundryAccount", () => {
     let dev: RunResult;
     beforeAll(async () => {
-        dev = await render(devConfig());
+        dev = await sharedRender(devConfig());
     });
 
     it("creates accounts with a custom subdomain and key-based auth disabled", () => {
@@ -34,7 +36,7 @@ describe("FoundryAccount", () => {
     });
 
     it("adopts an existing account by import and never deletes it", async () => {
-        const r = await render(only([adopted]));
+        const r = await adoptedRun();
         const account = named(r, "aoai-legacy-account");
         expect(account.options.import).toBe(`/subscriptions/${r.mocks.subscriptionId}/resourceGroups/rg-legacy/providers/Microsoft.CognitiveServices/accounts/aoai-legacy`);
         expect(account.options.retainOnDelete).toBe(true);
@@ -42,7 +44,7 @@ describe("FoundryAccount", () => {
     });
 
     it("declares model deployments one after another on the same account", async () => {
-        const r = await render(only([adopted]));
+        const r = await adoptedRun();
         const [a, b] = [named(r, "aoai-legacy-a"), named(r, "aoai-legacy-b")];
         expect(a.inputs).toMatchObject({ deploymentName: "a", sku: { name: "GlobalStandard", capacity: 10 }, properties: { model: { format: "OpenAI", name: "gpt-4o", version: "2024-08-06" } } });
         expect(a.propertyDependencies.accountName).toEqual([named(r, "aoai-legacy-account").urn]);

@@ -1,17 +1,19 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RunResult } from "../harness/run";
 import { AZURE_CLI_CLIENT_ID, foundryLocalIds } from "../components/foundryLocalApi";
-import { ROLES } from "../src/config/roles";
 import { stableGuid } from "../src/lib/ids";
-import { at, devConfig, devWith, named, ofType, render, RT } from "./helpers";
+import { at, devConfig, devWith, named, ofType, render, RT, sharedRender } from "./helpers";
+import { MICROSOFT } from "./support/builtInRoles";
 
 const FL = { cluster: { name: "arc-edge-01", resourceGroupName: "rg-edge" }, endpoint: "https://foundry.edge.contoso.com" };
+/** The base stack's render, read by the tests that need no other config. */
+const devRun = () => sharedRender(devConfig());
 const clusterId = (r: RunResult) => `/subscriptions/${r.mocks.subscriptionId}/resourceGroups/rg-edge/providers/Microsoft.Kubernetes/connectedClusters/arc-edge-01`;
 
 describe("FoundryLocalApi", () => {
     let dev: RunResult;
     beforeAll(async () => {
-        dev = await render(devConfig());
+        dev = await devRun();
     });
 
     it("exposes an admin-consent scope and an Applications app role, and asks for v2 tokens", () => {
@@ -77,13 +79,13 @@ describe("FoundryLocalApi", () => {
 
 describe("ArcCluster", () => {
     it("gives the cluster's Arc identity Cognitive Services OpenAI User at the cluster scope", async () => {
-        const r = await render(devConfig());
+        const r = await devRun();
         const ra = named(r, "arc-cluster-arc-identity-openai-user");
         expect(ra.inputs).toMatchObject({
             principalId: stableGuid("mock", "principalId", "arc", "arc-edge-01"),
             principalType: "ServicePrincipal",
             scope: clusterId(r),
-            roleDefinitionId: `/subscriptions/${r.mocks.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ROLES.openAiUser.guid}`,
+            roleDefinitionId: `/subscriptions/${r.mocks.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${MICROSOFT["Cognitive Services OpenAI User"]}`,
         });
     });
 
@@ -95,7 +97,7 @@ describe("ArcCluster", () => {
     });
 
     it("installs the Foundry Local extension with the API's tenant and client id only when asked", async () => {
-        expect(ofType(await render(devConfig()), RT.extension)).toHaveLength(0);
+        expect(ofType(await devRun(), RT.extension)).toHaveLength(0);
         const r = await render(devWith({ foundryLocal: { ...FL, installExtension: true } }));
         const [ext] = ofType(r, RT.extension);
         expect(ext?.inputs).toMatchObject({
@@ -111,7 +113,7 @@ describe("ArcCluster", () => {
 
 describe("ManagedIdentityAccess", () => {
     it("creates a user-assigned identity, assigns it the app role and RBAC on the targets it names", async () => {
-        const r = await render(devConfig());
+        const r = await devRun();
         const uai = named(r, "mi-batch-worker-identity");
         expect(uai.inputs).toMatchObject({ resourceName: "batch-worker", resourceGroupName: "rg-ai-dev", location: "swedencentral" });
         const appRole = named(r, "mi-batch-worker-app-role");

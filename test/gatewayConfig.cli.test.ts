@@ -1,15 +1,16 @@
 /**
- * gateway-config, part 3: the real command (`tools/gateway-config.ts` as a child process) on the real
- * program's outputs, one case per format; file modes; terminals (a real pseudo-terminal through `script`,
- * and the in-process command with a pretend one); exit code 2 with a message naming what is wrong.
+ * gateway-config, part 3: the command on the real program's outputs, one case per format, in-process (its
+ * `main`) and as the real command (`tools/gateway-config.ts` as a child process, once on pipes and once on a
+ * real pseudo-terminal through `script`); file modes; terminals (the real one, and in-process a pretend one);
+ * exit code 2 with a message naming what is wrong.
  */
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml, parseAllDocuments } from "yaml";
 import { main, type CliIo } from "../src/gateway/cli";
 import { SECRET_OUTPUT_PATHS } from "../src/gateway/outputs";
-import { FIXTURE_NOW, redacted, runCli, runCliOnTerminal, stackFixture, tempDir, type StackFixture } from "./fixtures/gateway/stacks";
+import { FIXTURE_NOW, redacted, runCli, runCliOnTerminal, removeTempDirs, stackFixture, tempDir, type StackFixture } from "./fixtures/gateway/stacks";
 
 const mode = (path: string): number => statSync(path).mode & 0o777;
 
@@ -18,6 +19,7 @@ let full: StackFixture;
 let secret: string;
 let keyLine: string;
 
+afterAll(removeTempDirs);
 beforeAll(async () => {
     dev = await stackFixture("test/fixtures/stacks/Pulumi.dev.yaml");
     full = await stackFixture("examples/full.yaml");
@@ -28,7 +30,7 @@ beforeAll(async () => {
 });
 
 describe("the real command, one case per format", () => {
-    it("truefoundry: one manifest per account into a directory, each 0600 because it holds the key", () => {
+    it("truefoundry: one manifest per account into a directory, each 0600 because it holds the key (the real command)", () => {
         const out = join(tempDir(), "tfy/");
         const r = runCli(["--format", "truefoundry", "--outputs", full.file, "--out", out]);
         expect(r.stderr).toContain("truefoundry: certificate auth");
@@ -44,10 +46,10 @@ describe("the real command, one case per format", () => {
         expect(account.auth_data.certificate_thumbprint).toBe(full.outputs.gateway.certificate?.thumbprint);
     });
 
-    it("litellm: config.yaml, .env and the certificate bundle, only the bundle 0600", () => {
+    it("litellm: config.yaml, .env and the certificate bundle, only the bundle 0600", async () => {
         const out = join(tempDir(), "litellm");
-        const r = runCli(["--format", "litellm", "--outputs", full.file, "--out", out]);
-        expect(r.status).toBe(0);
+        const r = await inProcess(["--format", "litellm", "--outputs", full.file, "--out", out], false);
+        expect(r.code).toBe(0);
         expect(readdirSync(out).sort()).toEqual([".env", "config.yaml", "gateway-certificate.pem"]);
         expect(mode(join(out, "gateway-certificate.pem"))).toBe(0o600);
         expect(readFileSync(join(out, ".env"), "utf8")).not.toContain(keyLine);
@@ -55,30 +57,30 @@ describe("the real command, one case per format", () => {
         expect((parseYaml(readFileSync(join(out, "config.yaml"), "utf8")) as { model_list: unknown[] }).model_list).toHaveLength(3);
     });
 
-    it("litellm with a client secret: the .env is 0600 even when a world-readable .env was there", () => {
+    it("litellm with a client secret: the .env is 0600 even when a world-readable .env was there", async () => {
         const out = tempDir();
         writeFileSync(join(out, ".env"), "OLD=1\n");
         chmodSync(join(out, ".env"), 0o644);
-        const r = runCli(["--format", "litellm", "--auth", "client-secret", "--outputs", full.file, "--out", out]);
-        expect(r.status).toBe(0);
+        const r = await inProcess(["--format", "litellm", "--auth", "client-secret", "--outputs", full.file, "--out", out], false);
+        expect(r.code).toBe(0);
         expect(mode(join(out, ".env"))).toBe(0o600);
         expect(readFileSync(join(out, ".env"), "utf8")).toContain(`AZURE_CLIENT_SECRET=${secret}\n`);
         expect(readdirSync(out).filter((n) => n.endsWith(".tmp"))).toEqual([]);
     });
 
-    it("envoy: Secret and BackendSecurityPolicy from stdin (--outputs -) to a 0600 file", () => {
+    it("envoy: Secret and BackendSecurityPolicy from stdin (--outputs -) to a 0600 file", async () => {
         const out = join(tempDir(), "envoy.yaml");
-        const r = runCli(["--format", "envoy", "--outputs", "-", "--out", out, "--namespace", "ai-gateway"], readFileSync(dev.file, "utf8"));
-        expect(r.status).toBe(0);
+        const r = await inProcess(["--format", "envoy", "--outputs", "-", "--out", out, "--namespace", "ai-gateway"], false, readFileSync(dev.file, "utf8"));
+        expect(r.code).toBe(0);
         expect(mode(out)).toBe(0o600);
         const kinds = parseAllDocuments(readFileSync(out, "utf8")).map((d) => (d.toJS() as { kind: string; metadata: { namespace: string } }));
         expect([...new Set(kinds.map((k) => k.kind))]).toEqual(["Secret", "Backend", "BackendTLSPolicy", "AIServiceBackend", "BackendSecurityPolicy", "AIGatewayRoute"]);
         expect(new Set(kinds.map((k) => k.metadata.namespace))).toEqual(new Set(["ai-gateway"]));
     });
 
-    it("portkey: printed to a pipe (not a terminal), as pulumi stack output does", () => {
-        const r = runCli(["--format", "portkey", "--outputs", full.file]);
-        expect(r.status).toBe(0);
+    it("portkey: printed to a pipe (not a terminal), as pulumi stack output does", async () => {
+        const r = await inProcess(["--format", "portkey", "--outputs", full.file], false);
+        expect(r.code).toBe(0);
         const { deployments } = JSON.parse(r.stdout) as { deployments: Record<string, { azure_entra_client_secret: string }> };
         expect(deployments["aoai-full-swc/gpt-4o-mini"]?.azure_entra_client_secret).toBe(secret);
         expect(r.stderr).not.toContain(secret);
@@ -86,17 +88,17 @@ describe("the real command, one case per format", () => {
 });
 
 describe("secrets and terminals", () => {
-    it("refuses to print secrets to a real terminal without --show-secrets, and prints them with it", () => {
+    it("refuses to print secrets to a real terminal without --show-secrets (the real command), and prints them with it", async () => {
         const refused = runCliOnTerminal(["--format", "envoy", "--outputs", dev.file]);
         expect(refused.status).toBe(2);
         expect(refused.stdout).toContain("gateway-config: the envoy config holds secrets (secret.yaml) and stdout is a terminal: pass --show-secrets");
         expect(refused.stdout).not.toContain(Buffer.from(dev.outputs.gateway.clientSecret?.value ?? "").toString("base64"));
-        const shown = runCliOnTerminal(["--format", "envoy", "--outputs", dev.file, "--show-secrets"]);
-        expect(shown.status).toBe(0);
+        const shown = await inProcess(["--format", "envoy", "--outputs", dev.file, "--show-secrets"], true);
+        expect(shown.code).toBe(0);
         expect(shown.stdout).toContain(Buffer.from(dev.outputs.gateway.clientSecret?.value ?? "").toString("base64"));
         // Nothing secret, nothing to refuse.
-        const plain = runCliOnTerminal(["--format", "truefoundry", "--auth", "workload-identity", "--outputs", dev.file]);
-        expect(plain.status).toBe(0);
+        const plain = await inProcess(["--format", "truefoundry", "--auth", "workload-identity", "--outputs", dev.file], true);
+        expect(plain.code).toBe(0);
         expect(plain.stdout).toContain("type: workload-identity");
     });
 
@@ -136,9 +138,9 @@ describe("secrets and terminals", () => {
 });
 
 describe("missing or malformed input: exit code 2 and a message naming what is missing", () => {
-    it("stack outputs printed without --show-secrets (real command, stdin)", () => {
-        const r = runCli(["--format", "truefoundry"], JSON.stringify(redacted(full.json, SECRET_OUTPUT_PATHS)));
-        expect(r.status).toBe(2);
+    it("stack outputs printed without --show-secrets (stdin)", async () => {
+        const r = await inProcess(["--format", "truefoundry"], false, JSON.stringify(redacted(full.json, SECRET_OUTPUT_PATHS)));
+        expect(r.code).toBe(2);
         expect(r.stderr.trim()).toBe('gateway-config: gateway.certificate.privateKeyPem is "[secret]": the outputs were printed without --show-secrets; run pulumi stack output --json --show-secrets');
     });
 
@@ -165,10 +167,10 @@ describe("missing or malformed input: exit code 2 and a message naming what is m
         expect(r.stdout).toBe("");
     });
 
-    it("a stack deployed with certificate: false, asked for a certificate (real command)", async () => {
+    it("a stack deployed with certificate: false, asked for a certificate", async () => {
         const keyless = await stackFixture("test/fixtures/stacks/Pulumi.dev.yaml", { key: "gateway", change: (g) => ({ ...(g as object), certificate: false }) });
-        const r = runCli(["--format", "litellm", "--auth", "certificate", "--outputs", keyless.file]);
-        expect(r.status).toBe(2);
+        const r = await inProcess(["--format", "litellm", "--auth", "certificate", "--outputs", keyless.file], false);
+        expect(r.code).toBe(2);
         expect(r.stderr.trim()).toBe("gateway-config: --auth certificate: gateway.certificate is absent: was the stack deployed with certificate: false?");
     });
 });

@@ -4,20 +4,21 @@
  * by field against the shapes in /work/shared/reference/gateway-formats.md (test/fixtures/gateway/shapes.ts).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml, parseAllDocuments } from "yaml";
 import { DEFAULT_API_VERSION, generate, type GatewayConfig } from "../src/gateway";
 import { LITELLM_FILES } from "../src/gateway/litellm";
 import { TFY_SECRET_KEYS } from "../src/gateway/truefoundry";
 import { combined } from "../src/gateway/write";
 import { expectShape, LITELLM, TRUEFOUNDRY } from "./fixtures/gateway/shapes";
-import { FIXTURE_NOW, stackFixture, type StackFixture } from "./fixtures/gateway/stacks";
+import { FIXTURE_NOW, removeTempDirs, stackFixture, type StackFixture } from "./fixtures/gateway/stacks";
 
 type Obj = Record<string, unknown>;
 
 let dev: StackFixture;
 let full: StackFixture;
 
+afterAll(removeTempDirs);
 beforeAll(async () => {
     dev = await stackFixture("test/fixtures/stacks/Pulumi.dev.yaml");
     full = await stackFixture("examples/full.yaml");

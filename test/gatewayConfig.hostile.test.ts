@@ -10,7 +10,7 @@ import { main, type CliIo } from "../src/gateway/cli";
 import { generate } from "../src/gateway";
 import { parseStackOutputs } from "../src/gateway/outputs";
 import { emit } from "../src/gateway/write";
-import { FIXTURE_NOW, runCli, tempDir, writeOutputs } from "./fixtures/gateway/stacks";
+import { FIXTURE_NOW, removeTempDirs, runCli, tempDir, writeOutputs } from "./fixtures/gateway/stacks";
 import { crdViolations } from "./support/envoyCrdRules";
 
 type Json = Record<string, any>;
@@ -43,6 +43,9 @@ async function run(args: readonly string[], json?: Json): Promise<{ code: number
 
 /** Every file under `root`, recursively, relative. */
 const filesUnder = (root: string): string[] => readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(root.length + 1)).sort();
+
+
+afterAll(removeTempDirs);
 
 describe("no file outside --out", () => {
     it("refuses an account keyed ../../escaped instead of writing <out>/../../escaped.yaml with the private key (real command)", () => {

@@ -7,14 +7,14 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { certificateBundle, expiryNotes, resolveAuth } from "../src/gateway/auth";
 import { generate } from "../src/gateway";
 import { GatewayConfigError } from "../src/gateway/errors";
 import { parseStackOutputs, parseStackOutputsText, SECRET_OUTPUT_PATHS, type StackOutputs } from "../src/gateway/outputs";
 import { opensslSha1 } from "./helpers";
-import { FIXTURE_NOW, pemBlocks, redacted, ROOT, stackFixture, tempDir, type StackFixture } from "./fixtures/gateway/stacks";
+import { FIXTURE_NOW, pemBlocks, redacted, removeTempDirs, stackFixture, tempDir, type StackFixture } from "./fixtures/gateway/stacks";
 
 /** The message of the GatewayConfigError `fn` throws (fails the test if it throws nothing or something else). */
 function refusal(fn: () => unknown): string {
@@ -34,6 +34,7 @@ let dev: StackFixture;
 let full: StackFixture;
 let keyless: StackFixture;
 
+afterAll(removeTempDirs);
 beforeAll(async () => {
     dev = await stackFixture("test/fixtures/stacks/Pulumi.dev.yaml");
     full = await stackFixture("examples/full.yaml");
@@ -111,10 +112,7 @@ describe("reading stack outputs", () => {
         expect(parseStackOutputs(json)).toEqual(dev.outputs);
     });
 
-    it("matches the committed example fixture, whose secret values are mock values", () => {
-        const committed = JSON.parse(readFileSync(join(ROOT, "test/fixtures/gateway/outputs.dev.json"), "utf8")) as unknown;
-        expect(parseStackOutputs(committed)).toEqual(dev.outputs);
-    });
+    // The committed example outputs (test/fixtures/gateway/outputs.dev.json): test/firstHour.test.ts.
 });
 
 describe("choosing the credential", () => {

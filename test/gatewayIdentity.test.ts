@@ -3,12 +3,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RunResult } from "../harness/run";
 import { base64UrlToHex, hexToBase64Url, thumbprints } from "../src/lib/thumbprint";
-import { at, devConfig, devWith, named, ofType, opensslSha1, render, RT } from "./helpers";
+import { at, devConfig, devWith, named, ofType, opensslSha1, render, RT, sharedRender } from "./helpers";
 
 describe("GatewayIdentity", () => {
     let dev: RunResult;
     beforeAll(async () => {
-        dev = await render(devConfig());
+        dev = await sharedRender(devConfig());
     });
 
     it("declares a single-tenant app registration owned by the deploying identity, and its service principal", () => {

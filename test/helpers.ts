@@ -1,6 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { join } from "node:path";
-import { loadStackConfigFile, runProgram, ProgramFailed, type HarnessResource, type RunResult } from "../harness/run";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { isAbsolute, join } from "node:path";
+import { afterAll } from "vitest";
+import { DEFAULT_NOW, loadStackConfigFile, runProgram, ProgramFailed, type HarnessResource, type RunResult } from "../harness/run";
 
 export const ROOT = join(__dirname, "..");
 
@@ -39,8 +42,66 @@ export function devWith(overrides: Record<string, unknown>): Record<string, stri
     return base;
 }
 
+/**
+ * Private temporary folders for a test file, all removed after its tests (the run fails on anything left in the
+ * temporary folder: test/support/globalSetup.ts). Call it at the top of the file or of a describe block; call
+ * what it returns for each new folder.
+ */
+export function tempDirs(prefix: string): () => string {
+    const made: string[] = [];
+    afterAll(() => {
+        for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+    });
+    return () => {
+        const dir = mkdtempSync(join(tmpdir(), prefix));
+        made.push(dir);
+        return dir;
+    };
+}
+
 export async function render(cfg: Record<string, string>, options: { stack?: string; now?: Date } = {}): Promise<RunResult> {
     return runProgram({ config: cfg, ...options });
+}
+
+const sharedRuns = new Map<string, Promise<RunResult>>();
+
+/**
+ * A render shared by every test in this worker process that asks for the same config, stack and clock (vitest
+ * runs test files one after another in a worker that keeps its modules: vitest.config.mts). The suite renders
+ * the same stacks in many files, and a render takes a few hundred ms. The result is frozen: read it, never
+ * change it (a change throws). Tests of determinism render afresh with `render`.
+ */
+export function sharedRender(cfg: Record<string, string>, options: { stack?: string; now?: Date } = {}): Promise<RunResult> {
+    const key = JSON.stringify([cfg, options.stack ?? "dev", (options.now ?? DEFAULT_NOW).toISOString()]);
+    let run = sharedRuns.get(key);
+    if (!run) {
+        run = render(cfg, options).then(frozen);
+        sharedRuns.set(key, run);
+        run.catch(() => sharedRuns.delete(key));
+    }
+    return run;
+}
+
+/** `sharedRender` of a stack config file (absolute, or relative to the repository), as its stack. */
+export function stackRun(file: string, options: { now?: Date } = {}): Promise<RunResult> {
+    const { stack, config } = loadStackConfigFile(isAbsolute(file) ? file : join(ROOT, file));
+    return sharedRender(config, { stack, ...options });
+}
+
+function deepFreeze<T>(value: T): T {
+    if (value && typeof value === "object" && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const v of Object.values(value)) deepFreeze(v);
+    }
+    return value;
+}
+
+/** The run with its plain data frozen (not `rawOutputs` and `mocks`: the SDK's Outputs and the mocks' maps). */
+function frozen(run: RunResult): RunResult {
+    deepFreeze(run.resources);
+    deepFreeze(run.outputs);
+    deepFreeze(run.secretOutputPaths);
+    return Object.freeze(run);
 }
 
 /**

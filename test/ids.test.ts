@@ -8,7 +8,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RunResult } from "../harness/run";
 import { foundryLocalIds } from "../components/foundryLocalApi";
-import { at, devConfig, devWith, named, ofType, render, RT } from "./helpers";
+import { at, devConfig, devWith, named, ofType, render, RT, sharedRender } from "./helpers";
 
 interface Ids { scopeId: string; appRoleId: string }
 
@@ -28,7 +28,7 @@ const fl = () => JSON.parse(devConfig()["foundry-entra:foundryLocal"]!) as Recor
 describe("scope and app-role ids", () => {
     let dev: RunResult;
     beforeAll(async () => {
-        dev = await render(devConfig());
+        dev = await sharedRender(devConfig());
     });
 
     it("are pinned for the dev stack: a change to how they are derived fails here first", () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it, beforeAll } from "vitest";
 import type { RunResult } from "../harness/run";
-import { ROLES } from "../src/config/roles";
 import { stableGuid } from "../src/lib/ids";
-import { at, devConfig, devWith, named, ofType, render, RT, refuse } from "./helpers";
+import { at, devConfig, devWith, named, ofType, render, RT, refuse, sharedRender } from "./helpers";
+import { MICROSOFT } from "./support/builtInRoles";
 
 const roleId = (r: RunResult, guid: string) => `/subscriptions/${r.mocks.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
 const accountId = (r: RunResult, name: string) => `/subscriptions/${r.mocks.subscriptionId}/resourceGroups/rg-ai-dev/providers/Microsoft.CognitiveServices/accounts/${name}`;
@@ -10,14 +10,14 @@ const accountId = (r: RunResult, name: string) => `/subscriptions/${r.mocks.subs
 describe("InferenceAccess", () => {
     let dev: RunResult;
     beforeAll(async () => {
-        dev = await render(devConfig());
+        dev = await sharedRender(devConfig());
     });
 
     it("gives the gateway's service principal the inference role of each account's kind, at the account's scope", () => {
         const openai = named(dev, "access-gateway-aoai-dev-swc-openai-user");
         expect(openai.inputs).toMatchObject({
             principalType: "ServicePrincipal",
-            roleDefinitionId: roleId(dev, ROLES.openAiUser.guid),
+            roleDefinitionId: roleId(dev, MICROSOFT["Cognitive Services OpenAI User"]),
             scope: accountId(dev, "aoai-dev-swc"),
         });
         expect(openai.propertyDependencies.principalId).toEqual([named(dev, "gateway-sp").urn]);
@@ -25,7 +25,7 @@ describe("InferenceAccess", () => {
         expect(openai.inputs.principalId).toBe(at(dev.outputs, "gateway.servicePrincipalObjectId"));
         // On a Foundry (AIServices) account "inference" is Cognitive Services OpenAI User by default (no listkeys).
         const foundry = named(dev, "access-gateway-foundry-dev-swc-openai-user");
-        expect(foundry.inputs.roleDefinitionId).toBe(roleId(dev, "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd"));
+        expect(foundry.inputs.roleDefinitionId).toBe(roleId(dev, MICROSOFT["Cognitive Services OpenAI User"]));
         expect(foundry.inputs.scope).toBe(accountId(dev, "foundry-dev-swc"));
     });
 
@@ -41,12 +41,12 @@ describe("InferenceAccess", () => {
 
     it("maps admin to Cognitive Services Contributor and limits entries to the accounts they name", () => {
         const group = named(dev, "access-group-ai-engineers-aoai-dev-swc-cs-contributor");
-        expect(group.inputs.roleDefinitionId).toBe(roleId(dev, ROLES.cognitiveServicesContributor.guid));
+        expect(group.inputs.roleDefinitionId).toBe(roleId(dev, MICROSOFT["Cognitive Services Contributor"]));
         expect(dev.resources.some((r) => r.name.startsWith("access-group-ai-engineers-foundry-dev-swc"))).toBe(false);
     });
 
     it("defaults an entry to every account and to the cluster", () => {
-        expect(named(dev, "access-user-alice-contoso-com-foundry-dev-swc-openai-user").inputs.roleDefinitionId).toBe(roleId(dev, "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd"));
+        expect(named(dev, "access-user-alice-contoso-com-foundry-dev-swc-openai-user").inputs.roleDefinitionId).toBe(roleId(dev, MICROSOFT["Cognitive Services OpenAI User"]));
         expect(named(dev, "arc-cluster-user-alice-contoso-com-foundry-local-openai-user").inputs.principalType).toBe("User");
     });
 
@@ -74,13 +74,13 @@ describe("InferenceAccess", () => {
         const sp = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
         const r = await render(devWith({ access: [
             { principalId: sp, principalType: "ServicePrincipal", role: "Cognitive Services OpenAI Contributor", accounts: ["aoai-dev-swc"] },
-            { user: "bob@contoso.com", role: ROLES.azureAiUser.guid, accounts: ["foundry-dev-swc"] },
+            { user: "bob@contoso.com", role: MICROSOFT["Azure AI User"], accounts: ["foundry-dev-swc"] },
             { group: "Readers", role: "reader", accounts: ["foundry-dev-swc"] },
         ] }));
         const raw = named(r, `access-sp-${sp}-aoai-dev-swc-openai-contributor`);
-        expect(raw.inputs).toMatchObject({ principalId: sp, principalType: "ServicePrincipal", roleDefinitionId: roleId(r, ROLES.openAiContributor.guid) });
-        expect(named(r, "access-user-bob-contoso-com-foundry-dev-swc-ai-user").inputs.roleDefinitionId).toBe(roleId(r, ROLES.azureAiUser.guid));
-        expect(named(r, "access-group-readers-foundry-dev-swc-reader").inputs.roleDefinitionId).toBe(roleId(r, ROLES.reader.guid));
+        expect(raw.inputs).toMatchObject({ principalId: sp, principalType: "ServicePrincipal", roleDefinitionId: roleId(r, MICROSOFT["Cognitive Services OpenAI Contributor"]) });
+        expect(named(r, "access-user-bob-contoso-com-foundry-dev-swc-ai-user").inputs.roleDefinitionId).toBe(roleId(r, MICROSOFT["Azure AI User"]));
+        expect(named(r, "access-group-readers-foundry-dev-swc-reader").inputs.roleDefinitionId).toBe(roleId(r, MICROSOFT["Reader"]));
     });
 
     it("derives role assignment names (GUIDs) from scope, principal and role", async () => {

@@ -4,9 +4,8 @@
  * as plain `--json` prints them (every secret "[secret]"); and every key the program emits is one the schema
  * names, so a new output cannot go unnoticed by the tools that read the outputs.
  */
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadStackConfigFile, runProgram, type RunResult } from "../harness/run";
+import type { RunResult } from "../harness/run";
 import { checkExpiry } from "../src/expiry/check";
 import { parseStackOutputs as parseGatewayOutputs } from "../src/gateway/outputs";
 import {
@@ -14,17 +13,14 @@ import {
 } from "../src/outputs";
 import { TOKEN_SCOPE } from "../src/program";
 import { parseOutputs as parseVerifyOutputs } from "../src/verify/outputs";
+import { stackRun } from "./helpers";
 
-const ROOT = join(__dirname, "..");
 const STACK_FILES = ["Pulumi.dev.yaml", "Pulumi.staging.yaml", "Pulumi.prod.yaml", "examples/full.yaml"] as const;
 
 const runs = new Map<string, RunResult>();
 
 beforeAll(async () => {
-    for (const file of STACK_FILES) {
-        const { stack, config } = loadStackConfigFile(join(ROOT, file));
-        runs.set(file, await runProgram({ config, stack }));
-    }
+    for (const file of STACK_FILES) runs.set(file, await stackRun(file));
 });
 
 function runOf(file: string): RunResult {

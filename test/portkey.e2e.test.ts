@@ -25,7 +25,7 @@ import { FakeAzureOpenAI } from "./support/fakeAzureOpenAi";
 import { FederatedTokenService, TOKEN_EXCHANGE_AUDIENCE } from "./support/federatedTokenService";
 import type { Request, Reply } from "./support/https";
 import { listeners, startPortkeyGateway, type PortkeyGateway } from "./support/portkeyGateway";
-import { createTestPki, type TestPki } from "./support/tls";
+import { testPki, type TestPki } from "./support/tls";
 
 /** A fake account that also keeps the Authorization header of every call. */
 class RecordingAzureOpenAI extends FakeAzureOpenAI {
@@ -83,7 +83,7 @@ async function chat(config: string, model: string): Promise<{ status: number; bo
 
 beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "portkey-e2e-"));
-    pki = createTestPki(dir);
+    pki = testPki();
     const tenantId = parseStackOutputs(JSON.parse(readFileSync(FIXTURE, "utf8"))).tenantId;
     sts = await new FederatedTokenService(tenantId).start(pki.server);
     swc = await new RecordingAzureOpenAI({ tenantId, signingKey: sts.signingKey, deployments: ["gpt-4o-mini"] }).start(pki.server);

@@ -3,13 +3,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { RunResult } from "../harness/run";
 import { runStack, TOKEN_SCOPE } from "../src/program";
 import { runProgram, ProgramFailed } from "../harness/run";
-import { config, devConfig, devWith, render } from "./helpers";
+import { config, devConfig, devWith, render, sharedRender } from "./helpers";
 import entry from "../index";
 
 describe("the program", () => {
     let dev: RunResult;
     beforeAll(async () => {
-        dev = await render(devConfig());
+        dev = await sharedRender(devConfig());
     });
 
     it("is what index.ts exports to the Pulumi CLI", async () => {

@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadStackConfigFile, type RunResult } from "../harness/run";
-import { devWith, render, ROOT, RT } from "./helpers";
+import { devWith, render, ROOT, RT, stackRun } from "./helpers";
 
 const stackFile = (file: string) => loadStackConfigFile(join(ROOT, file));
 
@@ -19,10 +19,7 @@ const PROTECTED_TYPES = new Set<string>([RT.app, RT.sp, RT.account]);
 describe("protection", () => {
     const runs: Record<string, RunResult> = {};
     beforeAll(async () => {
-        for (const file of ["Pulumi.dev.yaml", "Pulumi.staging.yaml", "Pulumi.prod.yaml", "examples/full.yaml"]) {
-            const { stack, config } = stackFile(file);
-            runs[file] = await render(config, { stack });
-        }
+        for (const file of ["Pulumi.dev.yaml", "Pulumi.staging.yaml", "Pulumi.prod.yaml", "examples/full.yaml"]) runs[file] = await stackRun(file);
     });
 
     it("the production example sets protect, dev and staging do not", () => {
@@ -33,10 +30,13 @@ describe("protection", () => {
     });
 
     it("prod: protects exactly the app registrations, service principals and created accounts", () => {
-        expect(carrying(runs["Pulumi.prod.yaml"]!, "protect")).toEqual([
-            "aoai-prod-swc-account", "foundry-local-api-app", "foundry-local-api-sp", "foundry-prod-swc-account", "gateway-app", "gateway-sp",
-        ]);
-        expect(carrying(runs["Pulumi.prod.yaml"]!, "retainOnDelete")).toEqual(["aoai-prod-weu-legacy-account"]);
+        // The accounts as the stack file names them: the walk-through renames them (test/walkthrough.test.ts).
+        const accounts = JSON.parse(stackFile("Pulumi.prod.yaml").config["foundry-entra:accounts"] ?? "[]") as { name: string; existing?: boolean }[];
+        const created = accounts.filter((a) => !a.existing).map((a) => `${a.name}-account`);
+        const adopted = accounts.filter((a) => a.existing).map((a) => `${a.name}-account`);
+        expect(created.length).toBeGreaterThan(0);
+        expect(carrying(runs["Pulumi.prod.yaml"]!, "protect")).toEqual([...created, "foundry-local-api-app", "foundry-local-api-sp", "gateway-app", "gateway-sp"].sort());
+        expect(carrying(runs["Pulumi.prod.yaml"]!, "retainOnDelete")).toEqual(adopted);
     });
 
     it("full example: protects exactly the app registrations, service principals and created accounts", () => {

@@ -5,10 +5,10 @@ import { join } from "node:path";
 import { JSDOM } from "jsdom";
 import type MermaidApi from "mermaid";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadStackConfigFile } from "../harness/run";
-import { formatModel, renderModel, type RenderModel, type RenderResource } from "../src/render/index";
+import { buildModel, formatModel, type RenderModel, type RenderResource } from "../src/render/index";
+import { DIAGRAM_STACK_FILE, mermaidBlock, PIN_COMMAND } from "../src/pin/cli";
 import { renderMermaid } from "../src/render/mermaid";
-import { ROOT } from "./helpers";
+import { ROOT, stackRun } from "./helpers";
 
 /** What this test reads of mermaid's flowchart database (the diagram's parsed form). */
 interface FlowDb {
@@ -29,8 +29,8 @@ describe("--format mermaid", () => {
         Object.assign(globalThis, { window: dom.window, document: dom.window.document });
         mermaid = (await import("mermaid")).default;
         mermaid.initialize({ startOnLoad: false });
-        dev = await renderModel({ ...loadStackConfigFile(join(ROOT, "test/fixtures/stacks/Pulumi.dev.yaml")), now: NOW });
-        full = await renderModel({ ...loadStackConfigFile(join(ROOT, "examples", "full.yaml")), now: NOW });
+        dev = buildModel(await stackRun("test/fixtures/stacks/Pulumi.dev.yaml", { now: NOW }), NOW);
+        full = buildModel(await stackRun("examples/full.yaml", { now: NOW }), NOW);
     });
 
     const parsed = async (text: string) => (await mermaid.mermaidAPI.getDiagramFromText(text)).db as unknown as FlowDb;
@@ -82,11 +82,10 @@ describe("--format mermaid", () => {
         expect(db.getEdges()).toHaveLength(1);
     });
 
-    it("is the diagram the README shows for the staging stack (regenerate: npm run render -- --stack staging --format mermaid)", async () => {
-        const staging = await renderModel({ ...loadStackConfigFile(join(ROOT, "Pulumi.staging.yaml")), now: NOW });
+    it(`is the diagram the README shows for the staging stack (regenerate: ${PIN_COMMAND})`, async () => {
+        const staging = buildModel(await stackRun(DIAGRAM_STACK_FILE, { now: NOW }), NOW);
         const doc = readFileSync(join(ROOT, "README.md"), "utf8");
-        const block = /```mermaid\n([\s\S]*?)```/.exec(doc)?.[1];
-        expect(block).toBe(renderMermaid(staging));
+        expect(mermaidBlock(doc)?.body, `the README's diagram is not the staging stack's: ${PIN_COMMAND}`).toBe(renderMermaid(staging));
     });
 
     it("rejects a broken flowchart (the parser is real)", async () => {

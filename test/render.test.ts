@@ -1,68 +1,61 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadStackConfigFile, runProgram, type RunResult } from "../harness/run";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadStackConfigFile, type RunResult } from "../harness/run";
 import { main, type RenderIo } from "../src/render/cli";
 import { utcDay } from "../src/lib/rotation";
-import { FORMATS, formatModel, renderModel, type Format, type RenderModel } from "../src/render/index";
+import { buildModel, FORMATS, formatModel, type Format, type RenderModel } from "../src/render/index";
 import { SECRET } from "../src/render/redact";
 import { engineUrnMap } from "../src/plan/urns";
-import { BASE_STACK_FILE, refuse, ROOT } from "./helpers";
+import { BASE_STACK_FILE, refuse, ROOT, stackRun, tempDirs } from "./helpers";
+import { capturedIo, runCli, type CliResult } from "./support/cli";
 
 const NOW = "2026-01-01T00:00:00Z";
-const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 
-interface CliResult {
-    readonly code: number;
-    readonly stdout: string;
-    readonly stderr: string;
-}
+/** The real command as a child process, as `npm run render` runs it. */
+const cli = (...args: string[]): Promise<CliResult> => runCli("render", args);
 
-/** Runs the real CLI in a child process, as `npm run render` does. */
-function cli(...args: string[]): Promise<CliResult> {
-    return new Promise((resolve) => {
-        execFile(TSX, ["tools/render.ts", ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-            const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
-            resolve({ code, stdout, stderr });
-        });
-    });
+/** The command's I/O in-process: the default stack ("dev") is read from the tests' base stack, not the shipped one. */
+function io(): RenderIo {
+    return { ...capturedIo().io, cwd: ROOT, projectDir: dirname(BASE_STACK_FILE) };
 }
 
 /** Runs the command in-process, capturing its output. */
-async function inProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult & { cwd: string }> {
-    let stdout = "";
-    let stderr = "";
-    const io: RenderIo = {
-        stdout: { write: (s: string) => (stdout += s) },
-        stderr: { write: (s: string) => (stderr += s) },
-        cwd: ROOT,
-        // The default stack ("dev") is read from here: the tests' base stack, not the shipped one.
-        projectDir: dirname(BASE_STACK_FILE),
-        env,
-    };
-    const code = await main(args, io);
-    return { code, stdout, stderr, cwd: io.cwd };
+async function inProcess(args: string[], env: NodeJS.ProcessEnv = {}, base: RenderIo = io()): Promise<CliResult> {
+    const { io: captured, result } = capturedIo();
+    return result(await main(args, { ...base, ...captured, env }));
 }
 
 const devFile = BASE_STACK_FILE;
 const fullFile = join(ROOT, "examples", "full.yaml");
+const tempDir = tempDirs("render-test-");
+
+/** The base stack with three problems the program refuses, in a temporary file. */
+function brokenFile(): string {
+    const file = join(tempDir(), "Pulumi.broken.yaml");
+    writeFileSync(file, readFileSync(devFile, "utf8")
+        .replace("rsaBits: 2048", "rsaBits: 1024")
+        .replace("{ user: alice@contoso.com, role: inference }", '{ principalId: "1234", principalType: User }'));
+    return file;
+}
 
 describe("npm run render", () => {
-    /** Two child-process renders of the base stack per format. */
+    /** Two renders of the base stack per format, by the command in-process. */
     const runs = new Map<Format, [CliResult, CliResult]>();
+    /** The real command, as a child process: the default stack (the shipped dev stack), and a config it refuses. */
+    let processRuns: Promise<[CliResult, CliResult]>;
     let devRun: RunResult;
     let fullRun: RunResult;
     /** Every format of the full example, rendered in-process. */
     const full = new Map<Format, string>();
 
     beforeAll(async () => {
-        const results = await Promise.all(FORMATS.flatMap((f) => [cli("--config", devFile, "--format", f, "--now", NOW), cli("--config", devFile, "--format", f, "--now", NOW)]));
-        FORMATS.forEach((f, i) => runs.set(f, [results[2 * i]!, results[2 * i + 1]!]));
-        devRun = await runProgram({ ...loadStackConfigFile(devFile), now: new Date(NOW) });
-        fullRun = await runProgram({ ...loadStackConfigFile(fullFile), now: new Date(NOW) });
-        const model = await renderModel({ ...loadStackConfigFile(fullFile), now: new Date(NOW) });
+        // Started first, to run while the in-process renders below keep this process busy.
+        processRuns = Promise.all([cli("--now", NOW), cli("--config", brokenFile(), "--format", "json")]);
+        for (const f of FORMATS) runs.set(f, [await inProcess(["--config", devFile, "--format", f, "--now", NOW]), await inProcess(["--config", devFile, "--format", f, "--now", NOW])]);
+        devRun = await stackRun(devFile, { now: new Date(NOW) });
+        fullRun = await stackRun(fullFile, { now: new Date(NOW) });
+        const model = buildModel(fullRun, new Date(NOW));
         for (const f of FORMATS) full.set(f, formatModel(model, f));
     });
 
@@ -214,23 +207,23 @@ describe("npm run render", () => {
         expect(full.get("tree")).toContain("options: retainOnDelete; import");
     });
 
-    it("refuses an invalid config with exactly the program's error lines, exit 2, nothing on stdout", async () => {
-        const dir = mkdtempSync(join(tmpdir(), "render-test-"));
-        try {
-            const file = join(dir, "Pulumi.broken.yaml");
-            writeFileSync(file, readFileSync(devFile, "utf8")
-                .replace("rsaBits: 2048", "rsaBits: 1024")
-                .replace("{ user: alice@contoso.com, role: inference }", '{ principalId: "1234", principalType: User }'));
-            const result = await cli("--config", file, "--format", "json");
-            const expected = await refuse(loadStackConfigFile(file).config);
-            expect(expected.lines).toHaveLength(3);
-            expect(result.code).toBe(2);
-            expect(result.stdout).toBe("");
-            expect(result.stderr.trimEnd().split("\n").map((l) => l.trim())).toEqual(expected.lines);
-            expect(result.stderr).not.toMatch(/\bat .*\.ts:\d+/);
-        } finally {
-            rmSync(dir, { recursive: true, force: true });
-        }
+    it("renders the default stack (the shipped dev stack) as the real command, a child process, exit 0", async () => {
+        const [byDefault] = await processRuns;
+        expect(byDefault.stderr).toBe("");
+        expect(byDefault.code).toBe(0);
+        const shipped = await inProcess(["--config", join(ROOT, "Pulumi.dev.yaml"), "--now", NOW]);
+        expect(byDefault.stdout).toBe(shipped.stdout);
+        expect(byDefault.stdout.split("\n")[0]).toContain("stack dev:");
+    });
+
+    it("refuses an invalid config with exactly the program's error lines, exit 2, nothing on stdout (the real command)", async () => {
+        const [, result] = await processRuns;
+        const expected = await refuse(loadStackConfigFile(brokenFile()).config);
+        expect(expected.lines).toHaveLength(3);
+        expect(result.code).toBe(2);
+        expect(result.stdout).toBe("");
+        expect(result.stderr.trimEnd().split("\n").map((l) => l.trim())).toEqual(expected.lines);
+        expect(result.stderr).not.toMatch(/\bat .*\.ts:\d+/);
     });
 
     it("answers a bad flag, format, date or file with one line and exit 2", async () => {
@@ -241,18 +234,29 @@ describe("npm run render", () => {
             expect(r.stderr.trimEnd().split("\n"), args.join(" ")).toHaveLength(1);
             expect(r.stderr, args.join(" ")).toMatch(/^render: /);
         }
-        expect((await inProcess(["--stack", "nope"])).stderr).toBe(`render: cannot read ${join(dirname(BASE_STACK_FILE), "Pulumi.nope.yaml")}: no such file\n`);
+        expect((await inProcess(["--fromat", "json"])).stderr).toBe("render: unknown option '--fromat' (did you mean --format?)\n");
+        expect((await inProcess(["--config", join(tempDir(), "absent.yaml")])).stderr).toMatch(/^render: cannot read .*absent\.yaml: no such file\n$/);
+    });
+
+    it("lists the stacks when --stack names none", async () => {
+        const shipped = { ...io(), projectDir: ROOT };
+        const r = await inProcess(["--stack", "prdo"], {}, shipped);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toBe(`render: --stack prdo: no Pulumi.prdo.yaml in ${ROOT}; the stacks there: dev, prod, staging\n`);
+    });
+
+    it("says where a stack file is not YAML, on one line without the file's text", async () => {
+        const file = join(tempDir(), "Pulumi.broken.yaml");
+        writeFileSync(file, "config:\n  foundry-entra:gateway:\nsecret-looking text\n    displayName: x\n");
+        const r = await inProcess(["--config", file]);
+        expect(r.code).toBe(2);
+        expect(r.stdout).toBe("");
+        expect(r.stderr).toBe(`render: ${file} is not valid YAML: line 3, column 1: Implicit keys need to be on a single line\n`);
     });
 
     describe("--out and the clock", () => {
-        let dir: string;
-        beforeAll(() => {
-            dir = mkdtempSync(join(tmpdir(), "render-out-"));
-        });
-        afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
         it("writes the render to --out and says where", async () => {
-            const out = join(dir, "dev.mmd");
+            const out = join(tempDir(), "dev.mmd");
             const r = await inProcess(["--format", "mermaid", "--now", NOW, "--out", out]);
             expect(r.code).toBe(0);
             expect(r.stdout).toBe("");
@@ -281,7 +285,8 @@ describe("npm run render", () => {
     });
 
     it("renders each shipped stack by name (`--stack dev|staging|prod`), exit 0, dev by default", async () => {
-        const [byDefault, ...named] = await Promise.all([cli("--now", NOW), ...["dev", "staging", "prod"].map((s) => cli("--stack", s, "--now", NOW))]);
+        const shipped = { ...io(), projectDir: ROOT };
+        const [byDefault, ...named] = [await inProcess(["--now", NOW], {}, shipped), ...await Promise.all(["dev", "staging", "prod"].map((s) => inProcess(["--stack", s, "--now", NOW], {}, shipped)))];
         for (const r of [byDefault!, ...named]) {
             expect(r.stderr).toBe("");
             expect(r.code).toBe(0);
@@ -291,7 +296,7 @@ describe("npm run render", () => {
     });
 
     it("renders the same model in-process as the CLI prints", async () => {
-        const model: RenderModel = await renderModel({ ...loadStackConfigFile(devFile), now: new Date(NOW) });
+        const model: RenderModel = buildModel(devRun, new Date(NOW));
         for (const f of FORMATS) expect(formatModel(model, f) === dev(f), f).toBe(true);
     });
 });

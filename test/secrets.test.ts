@@ -5,10 +5,9 @@
  * every client secret), a whole line of a key's base64 body, or the base64 of a secret value (as a Kubernetes
  * Secret or a bundle would carry it). A Pulumi secret marks its whole subtree.
  */
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadStackConfigFile, type RunResult } from "../harness/run";
-import { at, render, ROOT } from "./helpers";
+import type { RunResult } from "../harness/run";
+import { at, stackRun } from "./helpers";
 
 interface Leak {
     readonly where: string;
@@ -62,10 +61,7 @@ const STACKS = ["examples/full.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml",
 describe("secrets hygiene", () => {
     const runs: Partial<Record<(typeof STACKS)[number], RunResult>> = {};
     beforeAll(async () => {
-        for (const file of STACKS) {
-            const { stack, config } = loadStackConfigFile(join(ROOT, file));
-            runs[file] = await render(config, { stack });
-        }
+        for (const file of STACKS) runs[file] = await stackRun(file);
     });
 
     for (const file of STACKS) {

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { diagnose, expectationsFromOutputs } from "../src/token/doctor";
 import { TARGETS, type Expectations, type Target } from "../src/token/rules";
 import { parseOutputs } from "../src/verify/outputs";
-import { runCli } from "./support/cli";
+import { main } from "../src/token/cli";
+import { capturedIo, runCli } from "./support/cli";
 import { programOutputs, type OutputsJson } from "./support/localAzure";
 import { createSigningKey, mintAccessToken, type AccessTokenSpec } from "./support/tokens";
 
@@ -99,26 +100,33 @@ describe("Foundry Local sidecar rules", () => {
 });
 
 describe("the command line", () => {
-    const doctor = (args: string[], stdin?: string) => runCli("token-doctor", args, stdin === undefined ? {} : { stdin });
+    /** The command in-process; the first test also runs the real command, a child process. */
+    const doctor = async (args: string[], stdin?: string) => {
+        const { io, result } = capturedIo(stdin === undefined ? {} : { stdin });
+        return result(await main(args, io));
+    };
 
     it("exits 0 when every target accepts, 1 when one refuses, and reads the token from stdin", async () => {
         const file = join(dir, "outputs.json");
         writeFileSync(file, JSON.stringify(outputs));
-        const ok = await doctor(["--for", "foundry-local", "--outputs", file, "-"], await foundryLocal());
+        const ok = await runCli("token-doctor", ["--for", "foundry-local", "--outputs", file, "-"], { stdin: await foundryLocal() });
         expect(ok.code, ok.stdout + ok.stderr).toBe(0);
         expect(ok.stdout).toMatch(/^Token\n  · version 2\.0, issuer https:\/\/login\.microsoftonline\.com\//);
         expect(ok.stdout).toContain("Foundry Local sidecar: accepted\n  ✓ v2 token");
-        const both = await doctor(["--outputs", file, await cognitive()]);
-        expect(both.code).toBe(1);
-        expect(both.stdout).toContain("Azure OpenAI / Foundry: accepted");
-        expect(both.stdout).toMatch(/Foundry Local sidecar: rejected\n  ✗ v1 token .*\n      cause: .*\n      fix:   set `api\.requestedAccessTokenVersion: 2`/);
+        // Without --for, the token is judged for the service its audience names (issue 16).
+        const aoai = await doctor(["--outputs", file, await cognitive()]);
+        expect(aoai.code).toBe(0);
+        expect(aoai.stdout).toContain("Azure OpenAI / Foundry: accepted");
+        const local = await doctor(["--for", "foundry-local", "--outputs", file, await cognitive()]);
+        expect(local.code).toBe(1);
+        expect(local.stdout).toMatch(/Foundry Local sidecar: rejected\n  ✗ v1 token .*\n      cause: .*\n      fix:   set `api\.requestedAccessTokenVersion: 2`/);
     });
 
     it("prints JSON for scripts", async () => {
         const r = await doctor(["--json", "--tenant", "11111111-2222-3333-4444-555555555555", await cognitive()]);
         expect(r.code).toBe(1);
         const json = JSON.parse(r.stdout) as { ok: boolean; accepted: Record<string, boolean>; exitCode: number };
-        expect(json).toMatchObject({ ok: false, exitCode: 1, accepted: { "azure-openai": false, "foundry-local": false } });
+        expect(json).toMatchObject({ ok: false, exitCode: 1, accepted: { "azure-openai": false } });
     });
 
     it("exits 2 when the input is not a JWT", async () => {

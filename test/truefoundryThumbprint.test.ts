@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { generate } from "../src/gateway";
 import { parseStackOutputs, type StackOutputs } from "../src/gateway/outputs";
-import { createTestPki, type TestPki } from "./support/tls";
+import { testPki, type TestPki } from "./support/tls";
 import { COGNITIVE_SERVICES, TokenService } from "./support/tokenService";
 
 let dir: string;
@@ -61,7 +61,7 @@ const authData = (thumbprint: "hex" | "x5t") => {
 
 beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "tfy-thumbprint-"));
-    pki = createTestPki(dir);
+    pki = testPki();
     outputs = parseStackOutputs(JSON.parse(readFileSync(join(__dirname, "fixtures", "gateway", "outputs.dev.json"), "utf8")));
     sts = await new TokenService(outputs.tenantId).start(pki.server);
     // The certificate the stack uploaded to the app registration (keyCredentials), valid for the test.

@@ -5,43 +5,28 @@
  *
  * URNs are written as the Pulumi engine forms them: the type part chains every ancestor component's type
  * (`GatewayIdentity$CertificateCredential$tls:…:PrivateKey`). The SDK's mock monitor keeps only the direct
- * parent's type, so the chain is rebuilt here from the recorded parents.
+ * parent's type, so harness/urns.ts rebuilds the chain from the recorded parents.
  *
  * The pins are rendered with the harness's fixed clock (DEFAULT_NOW, 2026-01-01): rotated credentials are
  * date dependent (slot b exists only from generation 1 on and while the previous generation is valid), and
  * at that date both slots of every rotated credential exist in the full and prod examples.
  *
- * Regenerate after an intended change: UPDATE_URN_PINS=1 npx vitest run test/urns.test.ts
+ * Regenerate after an intended change, or after giving the example resources your names (the walk-through's step
+ * 2, before anything is deployed): `npm run pin -- --write` (src/pin/cli.ts; test/walkthrough.test.ts).
  */
-import { engineIdentities } from "../src/plan/urns";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { describe, expect, it } from "vitest";
 import { ProviderMocks } from "../harness/mocks";
 import { Recorder, waitForRegistrations, type RecordedResource } from "../harness/recorder";
-import { DEFAULT_NOW, loadStackConfigFile, PROJECT } from "../harness/run";
-import { render, ROOT } from "./helpers";
+import { DEFAULT_NOW, PROJECT } from "../harness/run";
+import { engineIdentities } from "../harness/urns";
+import { PIN_COMMAND, pinFile, PINNED_STACKS, type PinFile } from "../src/pin/cli";
+import { ROOT, stackRun } from "./helpers";
 
-const PINS = join(ROOT, "test", "fixtures", "urns");
-const UPDATE = process.env.UPDATE_URN_PINS === "1";
-const REGENERATE = "UPDATE_URN_PINS=1 npx vitest run test/urns.test.ts";
-
-const STACKS = [
-    { pin: "dev", file: "Pulumi.dev.yaml" },
-    { pin: "full", file: "examples/full.yaml" },
-    { pin: "prod", file: "Pulumi.prod.yaml" },
-    { pin: "staging", file: "Pulumi.staging.yaml" },
-] as const;
-
-interface PinFile {
-    readonly $comment: string;
-    readonly file: string;
-    readonly stack: string;
-    readonly now: string;
-    readonly urns: readonly string[];
-}
+const REGENERATE = PIN_COMMAND;
 
 /** Compares pinned URNs with rendered ones; a disappeared URN is fine when a resource answers to it by alias. */
 function comparePins(pinned: readonly string[], rendered: readonly { urn: string; aliases: readonly string[] }[]) {
@@ -75,29 +60,20 @@ function explain(pin: string, file: string, stack: string, diff: ReturnType<type
         "resource, e.g. `{ parent: this, aliases: [{ name: \"<old name>\" }] }`, or `aliases: [{ parent: <old parent> }]`",
         "for a move, or the old URN itself; Pulumi then moves the state instead of replacing. This test accepts a",
         "disappeared URN that a resource aliases. If resources were added or removed on purpose, say so in review and",
-        `regenerate the pins: ${REGENERATE}`,
+        `regenerate the pins: ${REGENERATE}. The same command after giving the example resources your names in the stack`,
+        "files (the README walk-through's step 2, before the stack is deployed): nothing exists yet that could be replaced.",
     ].join("\n");
 }
 
 describe("pinned URNs", () => {
-    for (const { pin, file } of STACKS) {
+    for (const { pin, file } of PINNED_STACKS) {
         it(`${pin}: ${file} declares exactly the pinned URNs, or aliases the ones it renamed`, async () => {
-            const { stack, config } = loadStackConfigFile(join(ROOT, file));
-            const r = await render(config, { stack, now: DEFAULT_NOW });
+            const r = await stackRun(file, { now: DEFAULT_NOW });
+            const { stack } = r;
             const rendered = engineIdentities(r.resources, stack, PROJECT);
             const urns = rendered.map((x) => x.urn).sort();
             expect(new Set(urns).size).toBe(urns.length);
-            const path = join(PINS, `${pin}.json`);
-            if (UPDATE) {
-                mkdirSync(PINS, { recursive: true });
-                const doc: PinFile = {
-                    $comment: `URNs of ${file} as stack "${stack}", rendered with the harness clock. Regenerate only for an intended change: ${REGENERATE}`,
-                    file, stack, now: DEFAULT_NOW.toISOString(), urns,
-                };
-                writeFileSync(path, `${JSON.stringify(doc, null, 2)}\n`);
-                return;
-            }
-            const pinned = JSON.parse(readFileSync(path, "utf8")) as PinFile;
+            const pinned = JSON.parse(readFileSync(join(ROOT, pinFile(pin)), "utf8")) as PinFile;
             expect(pinned.now).toBe(DEFAULT_NOW.toISOString());
             const diff = comparePins(pinned.urns, rendered);
             if (diff.deleted.length > 0 || diff.created.length > 0) expect.fail(explain(pin, file, stack, diff));
@@ -105,8 +81,8 @@ describe("pinned URNs", () => {
     }
 
     it("writes engine URNs: ancestors' component types chained, top-level resources without the stack type", async () => {
-        const { stack, config } = loadStackConfigFile(join(ROOT, "examples", "full.yaml"));
-        const urns = engineIdentities((await render(config, { stack })).resources, stack, PROJECT).map((x) => x.urn);
+        const { stack, resources } = await stackRun("examples/full.yaml");
+        const urns = engineIdentities(resources, stack, PROJECT).map((x) => x.urn);
         expect(urns).toContain("urn:pulumi:full::foundry-entra::foundry-entra:index:GatewayIdentity$azuread:index/application:Application::gateway-app");
         expect(urns).toContain("urn:pulumi:full::foundry-entra::foundry-entra:index:GatewayIdentity$foundry-entra:index:CertificateCredential$tls:index/privateKey:PrivateKey::gateway-certificate-key-20251221");
     });

@@ -1,12 +1,14 @@
 /**
- * `npm run verify` as a real child process, with the real @azure/identity and openai clients, against a local
- * token service that verifies client assertions and secrets, and local Azure OpenAI accounts.
+ * `npm run verify` in-process (its `main`, on a virtual clock) and as a real child process, with the real
+ * @azure/identity and openai clients, against a local token service that verifies client assertions and
+ * secrets, and local Azure OpenAI accounts.
  */
 import { createHash, X509Certificate } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { checksOf, parseVerifyJson, runCli, type CliResult } from "./support/cli";
+import { main } from "../src/verify/cli";
+import { capturedIo, checksOf, parseVerifyJson, runCli, virtualClock, type CliResult } from "./support/cli";
 import { LocalAzure, programOutputs, type OutputsJson } from "./support/localAzure";
 import { selfSignedCertificate } from "./support/tls";
 
@@ -21,10 +23,11 @@ afterAll(async () => {
 });
 beforeEach(() => world.resetRegistrations());
 
-/** Runs verify against the local world; `edit` changes the outputs file first. */
-function verify(args: string[], edit?: (o: OutputsJson) => void, stdin?: string): Promise<CliResult> {
+/** Runs verify in-process against the local world; `edit` changes the outputs file first. */
+async function verify(args: string[], edit?: (o: OutputsJson) => void, stdin?: string): Promise<CliResult> {
     const outputs = stdin === undefined ? world.writeOutputs(edit) : "-";
-    return runCli("verify", ["--outputs", outputs, "--authority-host", world.tokens.url, "--backoff-base-ms", "10", "--backoff-cap-ms", "40", ...args], { caFile: world.pki.caFile, ...(stdin !== undefined ? { stdin } : {}) });
+    const { io, result } = capturedIo(stdin === undefined ? {} : { stdin });
+    return result(await main(["--outputs", outputs, "--authority-host", world.tokens.url, "--backoff-base-ms", "10", "--backoff-cap-ms", "40", ...args], { ...io, clock: virtualClock() }));
 }
 
 const check = (r: CliResult, id: string) => {
@@ -190,14 +193,14 @@ describe("the command line", () => {
         expect(r.stdout.trim().split("\n").pop()).toMatch(/^✗ 1 failed, \d+ passed$/);
     });
 
-    it("reads `pulumi stack output --json --show-secrets` when no --outputs is given", async () => {
+    it("reads `pulumi stack output --json --show-secrets` when no --outputs is given (the real command, a child process)", async () => {
         const bin = join(world.dir, "bin");
         mkdirSync(bin, { recursive: true });
         const script = join(bin, "pulumi");
         writeFileSync(script, `#!/bin/sh\n[ "$*" = "stack output --json --show-secrets --stack dev" ] || { echo "unexpected arguments: $*" >&2; exit 3; }\ncat '${world.writeOutputs()}'\n`);
         chmodSync(script, 0o755);
         const args = ["--stack", "dev", "--authority-host", world.tokens.url, "--auth", "client-secret", "--no-foundry-local", "--json"];
-        const r = await runCli("verify", args, { caFile: world.pki.caFile, env: { PATH: `${bin}:${process.env.PATH}` } });
+        const r = await runCli("verify", args, { env: { PATH: `${bin}:${process.env.PATH}` } });
         expect(r.code, r.stderr).toBe(0);
         expect(check(r, "outputs.read").title).toMatch(/^pulumi stack output: tenant /);
         const missing = await runCli("verify", args, { env: { PATH: join(world.dir, "empty") } });

@@ -3,7 +3,8 @@
  * and checks RBAC, with tokens from the local token service: each sidecar error maps to its cause and fix.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { checksOf, parseVerifyJson, runCli, type CliResult } from "./support/cli";
+import { main } from "../src/verify/cli";
+import { capturedIo, checksOf, parseVerifyJson, virtualClock, type CliResult } from "./support/cli";
 import { LocalAzure, programOutputs } from "./support/localAzure";
 
 let world: LocalAzure;
@@ -16,9 +17,11 @@ afterAll(async () => {
 });
 beforeEach(() => world.resetRegistrations());
 
-function verify(args: string[] = []): Promise<CliResult> {
-    return runCli("verify", ["--outputs", world.writeOutputs(), "--authority-host", world.tokens.url, "--auth", "certificate", "--account", "aoai-dev-swc",
-        "--backoff-base-ms", "10", "--backoff-cap-ms", "40", "--json", ...args], { caFile: world.pki.caFile });
+/** Runs verify in-process (the real command is run as a process by verify.test.ts), on a virtual clock. */
+async function verify(args: string[] = []): Promise<CliResult> {
+    const { io, result } = capturedIo();
+    return result(await main(["--outputs", world.writeOutputs(), "--authority-host", world.tokens.url, "--auth", "certificate", "--account", "aoai-dev-swc",
+        "--backoff-base-ms", "10", "--backoff-cap-ms", "40", "--json", ...args], { ...io, clock: virtualClock() }));
 }
 
 const check = (r: CliResult, id: string) => {

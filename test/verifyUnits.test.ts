@@ -3,9 +3,8 @@
  * timings), the mapping of Entra, Azure OpenAI and Foundry Local answers to causes and fixes, and the
  * troubleshooting table covering every one of them.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { request } from "node:https";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { explainTokenError } from "../src/verify/aadErrors";
@@ -16,7 +15,7 @@ import { backoffDelay, retryWithBackoff, WaitBudget, type Attempt, type Clock } 
 import { AAD } from "./support/aadErrors";
 import { AZURE_ANSWERS } from "./support/fakeAzureOpenAi";
 import { FakeFoundryLocal } from "./support/fakeFoundryLocal";
-import { createTestPki, type TestPki } from "./support/tls";
+import { testPki, type TestPki } from "./support/tls";
 import { createSigningKey, mintAccessToken } from "./support/tokens";
 
 /** A clock whose sleep only moves time forward. */
@@ -117,7 +116,6 @@ describe("Azure OpenAI answers", () => {
 });
 
 describe("Foundry Local sidecar answers, read from the local sidecar over HTTPS", () => {
-    let dir: string;
     let pki: TestPki;
     let sidecar: FakeFoundryLocal;
     const key = createSigningKey();
@@ -125,13 +123,11 @@ describe("Foundry Local sidecar answers, read from the local sidecar over HTTPS"
     const tenantId = ctx.tenantId;
 
     beforeAll(async () => {
-        dir = mkdtempSync(join(tmpdir(), "foundry-entra-units-"));
-        pki = createTestPki(dir);
+        pki = testPki();
         sidecar = await new FakeFoundryLocal({ tenantId, apiClientId, appRole: "FoundryInferenceAccess", scopeValue: "foundry_access", signingKey: key }).start(pki.server);
     });
     afterAll(async () => {
         await sidecar?.close();
-        rmSync(dir, { recursive: true, force: true });
     });
 
     function post(headers: Record<string, string>): Promise<{ status: number; code?: string; message: string }> {

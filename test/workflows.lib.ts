@@ -398,7 +398,10 @@ export function npmRuns(step: Step, script: string): string[][] {
     });
 }
 
-/** Jobs that run npm set up Node 20 with the npm cache first, and install with `npm ci` before any other npm command. */
+/** The Node.js the workflows run: the current LTS line (package.json `engines` also admits the older supported ones). */
+export const NODE_VERSION = "24";
+
+/** Jobs that run npm set up NODE_VERSION with the npm cache first, and install with `npm ci` before any other npm command. */
 export function nodeSetupProblems(wf: Workflow): string[] {
     const problems: string[] = [];
     for (const { label, job } of jobInstances(wf)) {
@@ -411,7 +414,7 @@ export function nodeSetupProblems(wf: Workflow): string[] {
             problems.push(`${wf.file}: ${label}: runs npm without actions/setup-node before it`);
             continue;
         }
-        if (String(setup.with?.["node-version"]) !== "20") problems.push(`${wf.file}: ${label}: actions/setup-node must set node-version: 20`);
+        if (String(setup.with?.["node-version"]) !== NODE_VERSION) problems.push(`${wf.file}: ${label}: actions/setup-node must set node-version: ${NODE_VERSION}`);
         if (setup.with?.cache !== "npm") problems.push(`${wf.file}: ${label}: actions/setup-node must set cache: npm`);
         const first = shellCommands(steps[npmAt]?.run as string).find((c) => c.argv[0] === "npm");
         if (npmInvocation(first?.argv ?? [])?.command !== "ci") problems.push(`${wf.file}: ${label}: the first npm command must be npm ci`);

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
     actionInputProblems, actionOf, afterUpProblems, ALLOWED_VARS, checkoutProblems, crons, debugGuardProblems, deployChainProblems,
-    environmentOf, identityProblems, isDaily, jobInstances, keyProblems, loadWorkflows, needsOf, nodeSetupProblems, npmInvocation,
+    environmentOf, identityProblems, isDaily, jobInstances, keyProblems, loadWorkflows, needsOf, nodeSetupProblems, NODE_VERSION, npmInvocation,
     npmRuns, npmScriptProblems, parseWorkflow, permissionProblems, PINNED_ACTIONS, pinProblems, previewSteps, pulumiVersionProblems,
     runCommands, runExpressionProblems, secretFileHandlingProblems, secretProblems, shellCommands, shellProblems, STACKS, triggers, upSteps,
     varsProblems, withDoc, withText, type Step, type Workflow,
@@ -19,7 +19,7 @@ import {
 
 const root = join(__dirname, "..");
 const workflows = loadWorkflows(join(root, ".github", "workflows"));
-const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string>; dependencies: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string>; dependencies: Record<string, string>; engines: { node: string } };
 const sdkVersion = pkg.dependencies["@pulumi/pulumi"] as string;
 
 function workflow(file: string): Workflow {
@@ -116,14 +116,15 @@ describe("npm commands", () => {
         expect(npmScriptProblems(pr, withoutRender)).toEqual([expect.stringMatching(/package.json has no script "render"/)]);
     });
 
-    it("every job that runs npm sets up Node 20 with the npm cache, and installs with npm ci first", () => {
+    it(`every job that runs npm sets up Node ${NODE_VERSION} (an LTS line package.json's engines admits) with the npm cache, and installs with npm ci first`, () => {
+        expect(pkg.engines.node.split("||").map((r) => r.trim())).toContain(`^${NODE_VERSION}.0.0`);
         for (const wf of workflows) expect(nodeSetupProblems(wf)).toEqual([]);
         const bad = withDoc(pr, (d) => {
             findStep(d, "test", (s) => actionOf(s) === "actions/setup-node").with = { "node-version": 18 };
             findStep(d, "test", (s) => s.run === "npm ci --ignore-scripts").run = "npm install";
         });
         expect(nodeSetupProblems(bad)).toEqual([
-            "pull-request.yml: test: actions/setup-node must set node-version: 20",
+            `pull-request.yml: test: actions/setup-node must set node-version: ${NODE_VERSION}`,
             "pull-request.yml: test: actions/setup-node must set cache: npm",
             "pull-request.yml: test: the first npm command must be npm ci",
         ]);

@@ -7,7 +7,7 @@
  * src/expiry/; see docs/production.md.
  */
 import { main } from "../src/expiry/cli";
-import { nowFromEnv, processIo, runAsProcess } from "../src/lib/cli";
+import { processIo, runAsProcess } from "../src/lib/cli";
 
-// FOUNDRY_ENTRA_NOW, as for the program, judges expiry as of another date (--now wins).
-runAsProcess("expiry", () => main(process.argv.slice(2), { ...processIo(), ...nowFromEnv(process.env) }), 2);
+// FOUNDRY_ENTRA_NOW, as for the program, judges expiry as of another date (--now wins; anything but a date is refused).
+runAsProcess("expiry", () => main(process.argv.slice(2), { ...processIo(), env: process.env }), 2);

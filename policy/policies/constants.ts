@@ -25,6 +25,12 @@ export const FORBIDDEN_ROLES: ReadonlyMap<string, string> = new Map([
     ["18d7d88d-d35e-4fb5-a5c3-7773c20a72d9", "User Access Administrator"],
 ]);
 
+/**
+ * How the program marks a grant at a Foundry Local fleet's resource group, made because the stack's config says
+ * `foundryLocal.grantScope: resourceGroup`: the end of the assignment's description.
+ */
+export const FLEET_RESOURCE_GROUP_GRANT_MARK = "(foundryLocal.grantScope: resourceGroup)";
+
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Entra's maximum client secret lifetime (24 months), in days. */

@@ -1,7 +1,7 @@
 /** Policies on Azure RBAC role assignments (`azure-native:authorization:RoleAssignment`). */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { classifyScope, roleDefinitionGuid, SCOPE_WORDS } from "./arm";
-import { FORBIDDEN_ROLES, TYPES } from "./constants";
+import { FLEET_RESOURCE_GROUP_GRANT_MARK, FORBIDDEN_ROLES, TYPES } from "./constants";
 import { nonEmptyString, ofType, show } from "./guards";
 
 /** No Owner, Contributor or User Access Administrator: they grant no inference and can change access. */
@@ -26,16 +26,23 @@ export const noPrivilegedRoles: ResourceValidationPolicy = {
     }),
 };
 
-/** Every assignment targets one resource (an account, the Arc cluster), never a resource group or wider. */
+/**
+ * Every assignment targets one resource (an account, the Arc cluster), never a resource group or wider — except a
+ * Foundry Local fleet's grants at its resource groups, which the stack's config asks for by name
+ * (`foundryLocal.grantScope: resourceGroup`) and the program marks in the assignment's description.
+ */
 export const resourceScope: ResourceValidationPolicy = {
     name: "role-assignment-resource-scope",
-    description: "Every role assignment is scoped to a single resource, not to a resource group, subscription or management group.",
+    description: "Every role assignment is scoped to a single resource, not to a resource group, subscription or management group " +
+        "(a Foundry Local fleet's grants at its resource groups excepted, as its config asks).",
     enforcementLevel: "mandatory",
     severity: "high",
     validateResource: ofType(TYPES.roleAssignment, (props, args, report) => {
         const scope = props.scope;
         const kind = typeof scope === "string" ? classifyScope(scope) : "other";
         if (kind === "resource") return;
+        const description = typeof props.description === "string" ? props.description : "";
+        if (kind === "resource-group" && description.endsWith(FLEET_RESOURCE_GROUP_GRANT_MARK)) return;
         report(`Role assignment "${args.name}" has scope ${show(scope)}, which is ${SCOPE_WORDS[kind]}. Assign roles on the ` +
             `resources that need them: list the accounts (or "foundry-local") in the entry's "accounts" in foundry-entra:access ` +
             `or foundry-entra:managedIdentities.`);

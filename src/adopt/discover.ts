@@ -16,6 +16,7 @@
  */
 import { AZURE_CLI_CLIENT_ID, identifierUriImportId, preAuthorizedImportId } from "../../components/foundryLocalApi";
 import { declaredGrants, describeGrantPrincipal, type GrantPrincipal } from "../config/adopt";
+import { singleSite } from "../config/foundryLocal";
 import { FOUNDRY_LOCAL } from "../config/roles";
 import type { StackConfig } from "../config/types";
 import {
@@ -330,13 +331,15 @@ export async function discover(rest: AzureRest, config: StackConfig, ctx: Discov
 
     // The Arc cluster (looked up by the program) and the Foundry Local extension.
     let cluster: Json | undefined;
-    if (fl) {
-        const clusterId = connectedClusterArmId(sub, fl.cluster.resourceGroupName, fl.cluster.name);
-        cluster = await rest.arm(clusterId, API_VERSIONS.connectedClusters, { what: `read connected cluster ${fl.cluster.name}`, permission: PERMISSION.arm(`resource group ${fl.cluster.resourceGroupName}`) });
-        if (!cluster) problems.push(`the Arc cluster ${fl.cluster.name} does not exist in ${fl.cluster.resourceGroupName}: the program looks it up and would fail`);
+    const site = fl && singleSite(fl);
+    if (fl && !site) problems.push("foundryLocal is a fleet (clusters): adopt takes over Foundry Local objects at a single cluster only; its sites' grants and extensions are not searched");
+    if (fl && site) {
+        const clusterId = connectedClusterArmId(sub, site.resourceGroupName, site.name);
+        cluster = await rest.arm(clusterId, API_VERSIONS.connectedClusters, { what: `read connected cluster ${site.name}`, permission: PERMISSION.arm(`resource group ${site.resourceGroupName}`) });
+        if (!cluster) problems.push(`the Arc cluster ${site.name} does not exist in ${site.resourceGroupName}: the program looks it up and would fail`);
         if (cluster && fl.installExtension) {
             const extension = await rest.arm(clusterExtensionArmId(clusterId, fl.extension.name), API_VERSIONS.extensions,
-                { what: `read the extension ${fl.extension.name}`, permission: PERMISSION.arm(`cluster ${fl.cluster.name}`) });
+                { what: `read the extension ${fl.extension.name}`, permission: PERMISSION.arm(`cluster ${site.name}`) });
             if (extension) {
                 live.push(liveExtension(extension));
                 adopt.foundryLocalExtension = str(extension.id);

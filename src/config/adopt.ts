@@ -17,6 +17,7 @@ import {
 import {
     arcIdentityGrantName, GATEWAY_PRINCIPAL_KEY, GRANT_PREFIX, grantResourceName, IDENTITY_PRINCIPAL_KEY, principalLabel, principalSlug, type Principal,
 } from "../lib/names";
+import { singleSite } from "./foundryLocal";
 import { checkRoleSpec, FOUNDRY_LOCAL, GUID_PATTERN, resolveRole, ROLES, type BuiltInRole, type TargetKind } from "./roles";
 import type { StackConfig } from "./types";
 
@@ -140,7 +141,8 @@ export function declaredGrants(config: Pick<StackConfig, "accounts" | "access" |
     subscriptionId: string, adoptedIdentities: ReadonlyMap<string, { readonly principalId: string }> = new Map()): DeclaredGrant[] {
     const scopes = new Map<string, { kind: TargetKind; scope: string }>(config.accounts.map((a) => [a.name, { kind: a.kind, scope: accountArmId(subscriptionId, a.resourceGroupName, a.name) }]));
     const fl = config.foundryLocal;
-    if (fl) scopes.set(FOUNDRY_LOCAL, { kind: "FoundryLocal", scope: connectedClusterArmId(subscriptionId, fl.cluster.resourceGroupName, fl.cluster.name) });
+    const site = fl && singleSite(fl);
+    if (site) scopes.set(FOUNDRY_LOCAL, { kind: "FoundryLocal", scope: connectedClusterArmId(subscriptionId, site.resourceGroupName, site.name) });
     const grants: DeclaredGrant[] = [];
     const add = (prefix: string, key: string, target: string, roleSpec: string, principal: GrantPrincipal) => {
         const t = scopes.get(target);
@@ -353,8 +355,10 @@ export function checkAdoption(raw: RawAdopt, config: StackConfig, subscriptionId
         if (typeof parsed === "string") {
             problem(at("foundryLocalExtension"), parsed);
         } else if (inPinnedSubscription(raw.foundryLocalExtension, at("foundryLocalExtension"), parsed.subscriptionId)) {
-            const expected = clusterExtensionArmId(connectedClusterArmId(sub, fl.cluster.resourceGroupName, fl.cluster.name), fl.extension.name);
-            if (!fl.installExtension) problem(at("foundryLocalExtension"), "matches nothing this stack declares: foundryLocal.installExtension is false");
+            const site = singleSite(fl);
+            const expected = site && clusterExtensionArmId(connectedClusterArmId(sub, site.resourceGroupName, site.name), fl.extension.name);
+            if (!expected) problem(at("foundryLocalExtension"), "is adopted for the single cluster form only; foundryLocal is a fleet (clusters)");
+            else if (!fl.installExtension) problem(at("foundryLocalExtension"), "matches nothing this stack declares: foundryLocal.installExtension is false");
             else if (!sameArmId(raw.foundryLocalExtension, expected)) problem(at("foundryLocalExtension"), `is not the extension this stack installs (${expected})`);
         }
     }

@@ -4,6 +4,7 @@
  * Shared by the program's config and the bootstrap's, so both speak the same way.
  */
 import type { z } from "zod";
+import { describeValue, excerpt, withheld } from "../lib/excerpt";
 
 export interface NamespaceReader {
     /** The key path a user types, e.g. `foundry-entra:access[2].principalId`. */
@@ -26,7 +27,7 @@ export function namespaceReader(namespace: string, root: z.ZodObject, hiddenKeys
         let out = namespace;
         path.forEach((part, i) => {
             if (typeof part === "number") out += `[${part}]`;
-            else out += i === 0 ? `:${String(part)}` : `.${String(part)}`;
+            else out += i === 0 ? `:${keyName(part)}` : `.${keyName(part)}`;
         });
         return out;
     };
@@ -43,6 +44,19 @@ export function namespaceReader(namespace: string, root: z.ZodObject, hiddenKeys
         return shape ? Object.keys(shape).filter((k) => !hiddenKeys.includes(k)).join(", ") : "(none)";
     };
 
+    /** Whether a key on the way to `path` is marked as a secret position (schema.ts `secretPosition`). */
+    const secretAt = (path: readonly PropertyKey[]): boolean => {
+        let schema: unknown = root;
+        for (const part of path) {
+            if (isSecret(schema)) return true;
+            schema = unwrap(schema);
+            if (isSecret(schema)) return true;
+            if (typeof part === "number") schema = (schema as { element?: unknown }).element;
+            else schema = (schema as { shape?: Record<string, unknown> }).shape?.[String(part)];
+        }
+        return isSecret(schema);
+    };
+
     const issueLines = (issue: z.core.$ZodIssue, basePath: readonly PropertyKey[] = []): string[] => {
         const path = [...basePath, ...issue.path];
         switch (issue.code) {
@@ -55,7 +69,7 @@ export function namespaceReader(namespace: string, root: z.ZodObject, hiddenKeys
                     return [`${keyPath(path)}: ${issue.message?.startsWith("is required") ? issue.message : `is required (expected ${issue.expected})`}`];
                 }
                 if (issue.message && !issue.message.startsWith("Invalid input")) return [`${keyPath(path)}: ${issue.message}`];
-                return [`${keyPath(path)}: expected ${issue.expected}, got ${describe(input)}`];
+                return [`${keyPath(path)}: expected ${issue.expected}, got ${secretAt(path) ? withheld(input) : describeValue(input)}`];
             }
             case "invalid_union": {
                 const branches = issue.errors.filter((b) => b.length > 0);
@@ -76,7 +90,7 @@ export function namespaceReader(namespace: string, root: z.ZodObject, hiddenKeys
             if (fullKey.slice(0, sep) !== namespace) continue;
             const key = fullKey.slice(sep + 1);
             if (!known.includes(key)) {
-                problems.push(`${namespace}:${key}: unknown key; allowed: ${known.map((k) => `${namespace}:${k}`).join(", ")}`);
+                problems.push(`${namespace}:${keyName(key)}: unknown key; allowed: ${known.map((k) => `${namespace}:${k}`).join(", ")}`);
                 continue;
             }
             input[key] = decode(value);
@@ -89,12 +103,16 @@ export function namespaceReader(namespace: string, root: z.ZodObject, hiddenKeys
 
 const depth = (issues: readonly z.core.$ZodIssue[]) => Math.max(0, ...issues.map((i) => i.path.length));
 
-function describe(value: unknown): string {
-    if (value === undefined) return "nothing";
-    if (value === null) return "null";
-    if (Array.isArray(value)) return "a list";
-    if (typeof value === "object") return "an object";
-    return `${typeof value} ${JSON.stringify(value)}`;
+/** A key as a key path shows it: as typed when it is a plain name, else a short excerpt (a key comes from the input too). */
+function keyName(key: PropertyKey): string {
+    const k = String(key);
+    return /^[A-Za-z0-9_-]{1,40}$/.test(k) ? k : `[${excerpt(k)}]`;
+}
+
+/** Whether a schema carries the secret-position mark (`.meta({ secret: true })`). */
+function isSecret(schema: unknown): boolean {
+    const meta = (schema as { meta?: () => unknown } | undefined)?.meta;
+    return typeof meta === "function" && (meta.call(schema) as { secret?: unknown } | undefined)?.secret === true;
 }
 
 function unwrap(schema: unknown): unknown {

@@ -4,7 +4,9 @@
  * are reported at once.
  */
 import { principalLabel, principalSlug, type Principal } from "../lib/names";
+import { foundryLocalTargets, isFoundryLocalTarget, normaliseFoundryLocal } from "./foundryLocal";
 import { namespaceReader } from "./issues";
+import { countRoleAssignments, roleAssignmentLimitProblem } from "./roleAssignments";
 import { addDays, scheduledStartBefore } from "../lib/rotation";
 import { DEFAULT_AI_SERVICES_INFERENCE, resolveRole, type BuiltInRole } from "./roles";
 import { checkAdoption } from "./adopt";
@@ -50,7 +52,10 @@ export function parseStackConfig(all: Readonly<Record<string, string>>, ctx: Par
     const location = all["azure-native:location"];
     const subscriptionId = all["azure-native:subscriptionId"];
     const normalised = normalise(parsed.data, { ...ctx, ...(location ? { location } : {}), ...(subscriptionId ? { subscriptionId } : {}) }, problems);
-    return problems.length > 0 ? { ok: false, problems } : { ok: true, config: normalised };
+    if (problems.length > 0) return { ok: false, problems };
+    const overLimit = roleAssignmentLimitProblem(countRoleAssignments(normalised));
+    if (overLimit) return { ok: false, problems: [`${keyPath(normalised.foundryLocal?.form === "clusters" ? ["foundryLocal", "clusters"] : ["access"])}: ${overLimit}`] };
+    return { ok: true, config: normalised };
 }
 
 type Ctx = ParseContext & { readonly location?: string; readonly subscriptionId?: string };
@@ -67,19 +72,27 @@ function normalise(raw: RawStackConfig, ctx: Ctx, problems: string[]): StackConf
         "the same issuer and subject are already used by");
     raw.accounts.forEach((a, i) => duplicates(a.deployments.map((d) => d.name), ["accounts", i, "deployments"], "name", problem));
 
+    const reporter = { problem, keyPath };
+    const fl = raw.foundryLocal;
+    if (fl && fl.scopeValue === fl.appRoleValue) {
+        problem(["foundryLocal", "appRoleValue"], `"${fl.appRoleValue}" equals scopeValue; scope and app role values share one namespace in Entra and must differ`);
+    }
+    const foundryLocal = fl && normaliseFoundryLocal(fl, fl.apiDisplayName ?? `${project}-${ctx.stack}-foundry-local-api`, reporter);
+
     const accountNames = new Set(raw.accounts.map((a) => a.name));
-    const allTargets = [...raw.accounts.map((a) => a.name), ...(raw.foundryLocal ? [FOUNDRY_LOCAL] : [])];
+    const allTargets = [...raw.accounts.map((a) => a.name), ...(foundryLocal?.targets ?? [])];
+    // Targets as written are checked here; what is kept are concrete ones (foundry-local expands to its sites).
     const checkTargets = (list: readonly string[] | undefined, path: readonly PropertyKey[]): string[] => {
         if (list === undefined) return allTargets;
-        list.forEach((t, j) => {
-            if (t === FOUNDRY_LOCAL) {
-                if (!raw.foundryLocal) problem([...path, j], `"${FOUNDRY_LOCAL}" needs ${NAMESPACE}:foundryLocal to be configured`);
-            } else if (!accountNames.has(t)) {
+        const concrete = list.flatMap((t, j) => {
+            if (isFoundryLocalTarget(t)) return foundryLocalTargets(foundryLocal, t, [...path, j], reporter);
+            if (!accountNames.has(t)) {
                 problem([...path, j], `"${t}" is not a declared account; declared: ${[...accountNames, ...(raw.foundryLocal ? [FOUNDRY_LOCAL] : [])].join(", ") || "(none)"}`);
             }
+            return [t];
         });
         duplicates([...list], path, undefined, problem);
-        return [...list];
+        return concrete;
     };
 
     const access: AccessGrantConfig[] = [];
@@ -112,11 +125,6 @@ function normalise(raw: RawStackConfig, ctx: Ctx, problems: string[]): StackConf
         if (!location) problem(["accounts", i, "location"], "is required because azure-native:location is not set");
         return { ...a, location: location ?? "" };
     });
-
-    const fl = raw.foundryLocal;
-    if (fl && fl.scopeValue === fl.appRoleValue) {
-        problem(["foundryLocal", "appRoleValue"], `"${fl.appRoleValue}" equals scopeValue; scope and app role values share one namespace in Entra and must differ`);
-    }
 
     const credential = <T extends { enabled: boolean; validityDays: number; rotateEveryDays?: number | undefined; graceDays: number; renewOn?: string | undefined }>(
         c: T, key: "certificate" | "clientSecret") => {
@@ -196,12 +204,7 @@ function normalise(raw: RawStackConfig, ctx: Ctx, problems: string[]): StackConf
         accounts,
         access,
         managedIdentities,
-        ...(fl ? {
-            foundryLocal: {
-                ...fl,
-                apiDisplayName: fl.apiDisplayName ?? `${project}-${ctx.stack}-foundry-local-api`,
-            },
-        } : {}),
+        ...(foundryLocal ? { foundryLocal } : {}),
         ...(delivery ? {
             gatewayDelivery: {
                 ...(delivery.keyVault ? { keyVault: { ...delivery.keyVault, secretPrefix: delivery.keyVault.secretPrefix ?? `${ctx.stack}-gateway` } } : {}),

@@ -3,6 +3,8 @@
  * GUIDs are the same in every tenant (see README, "Roles").
  */
 
+import { excerpt } from "../lib/excerpt";
+
 export interface BuiltInRole {
     readonly name: string;
     readonly guid: string;
@@ -53,9 +55,9 @@ export const ROLE_WORDS = ["inference", "admin"] as const;
 
 /** Human list of accepted role values, for error messages and docs. */
 export const ACCEPTED_ROLES_TEXT =
-    `"inference", "admin", a built-in role name (${Object.values(ROLES).map((r) => r.name).join(", ")}, Foundry User) or a role definition GUID`;
+    `"inference", "admin", a role name (${Object.values(ROLES).map((r) => r.name).join(", ")}, Foundry User) or a role definition GUID`;
 
-/** Checks a role value from config. Returns an error text, or undefined when the value is acceptable. */
+/** Checks a role value from config. Returns an error text (quoting a short excerpt), or undefined when the value is acceptable. */
 export function checkRoleSpec(spec: string): string | undefined {
     if ((ROLE_WORDS as readonly string[]).includes(spec)) return undefined;
     if (BY_NAME.has(spec.toLowerCase())) return undefined;
@@ -65,7 +67,7 @@ export function checkRoleSpec(spec: string): string | undefined {
             ? `"${spec}" is the ${forbidden} role, which grants no inference and far more than needed; use "inference" or "admin"`
             : undefined;
     }
-    return `"${spec}" is not a known role; allowed: ${ACCEPTED_ROLES_TEXT}`;
+    return `${excerpt(spec)} is not a known role; allowed: ${ACCEPTED_ROLES_TEXT}`;
 }
 
 /**

@@ -4,6 +4,9 @@
  * Every key is documented in the README's configuration reference.
  */
 import { z } from "zod";
+import { excerpt } from "../lib/excerpt";
+import { principalIdentity, principalSlug, type Principal } from "../lib/names";
+import * as azure from "./azureNames";
 import { checkRoleSpec, FOUNDRY_LOCAL, GUID_PATTERN } from "./roles";
 import { AdoptSchema } from "./adopt";
 import { GuardrailsSchema } from "./guardrails";
@@ -13,7 +16,14 @@ export const MAX_SECRET_DAYS = 730;
 /** Maximum certificate lifetime this project allows (3 years; the policy pack checks the same). */
 export const MAX_CERTIFICATE_DAYS = 1095;
 
-const show = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v) : String(JSON.stringify(v) ?? v));
+/** How a message quotes a value: a short excerpt, never one that looks like a secret (src/lib/excerpt.ts). */
+const show = (v: unknown): string => excerpt(v);
+
+/**
+ * Marks a key whose value may be a secret (a client secret or private key pasted where options go, a kubeconfig's
+ * contents): config messages never quote a value there (src/config/issues.ts reads the mark).
+ */
+export const secretPosition = <T extends z.ZodType>(schema: T): T => schema.meta({ secret: true });
 
 export const guid = () =>
     z.string().regex(GUID_PATTERN, { error: (i) => `${show(i.input)} is not a GUID; expected 8-4-4-4-12 hexadecimal digits` })
@@ -21,17 +31,8 @@ export const guid = () =>
             error: "the nil GUID 00000000-0000-0000-0000-000000000000 is a placeholder; put the principal's object id here",
         });
 
-const httpsUrl = () =>
-    z.string().refine((v) => {
-        try {
-            return new URL(v).protocol === "https:";
-        } catch {
-            return false;
-        }
-    }, { error: (i) => `${show(i.input)} is not an https:// URL` });
-
-const UPN = /^[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
-const upn = () => z.string().regex(UPN, { error: (i) => `${show(i.input)} is not a user principal name; expected name@domain, e.g. alice@contoso.com` });
+/** Naming and count rules of Azure and Entra ID, with their sources: azureNames.ts. */
+const { httpsUrl, upn } = azure;
 
 /** Builds "is required" or "<value> is not <what>; allowed: ..." for enum-like fields. */
 const oneOf = (what: string, allowed: readonly string[]) => (i: { input?: unknown }) =>
@@ -73,7 +74,7 @@ const rotation = {
     renewOn: calendarDay().optional(),
 };
 
-export const CertificateSchema = credentialToggle(z.strictObject({
+export const CertificateSchema = secretPosition(credentialToggle(z.strictObject({
     enabled: z.boolean().default(true),
     validityDays: intIn(1, MAX_CERTIFICATE_DAYS, "days").default(365),
     rsaBits: z.union([z.literal(2048), z.literal(3072), z.literal(4096)], {
@@ -81,20 +82,20 @@ export const CertificateSchema = credentialToggle(z.strictObject({
     }).default(2048),
     subject: z.string().min(1).max(64).optional(),
     ...rotation,
-}));
+})));
 
-export const ClientSecretSchema = credentialToggle(z.strictObject({
+export const ClientSecretSchema = secretPosition(credentialToggle(z.strictObject({
     enabled: z.boolean().default(true),
     validityDays: intIn(1, MAX_SECRET_DAYS, "days (Entra allows client secrets at most 24 months)").default(180),
     ...rotation,
-}));
+})));
 
 export const FederatedCredentialSchema = z.strictObject({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,119}$/, {
         error: (i) => `${show(i.input)} is not a valid federated credential name; use 1-120 letters, digits, "-" or "_"`,
     }),
-    issuer: httpsUrl(),
-    subject: z.string().min(1, { error: "must not be empty; e.g. system:serviceaccount:<namespace>:<service-account>" }).max(600),
+    issuer: azure.ficIssuer(),
+    subject: azure.ficSubject(),
     audiences: z.array(z.string().min(1)).min(1).default(["api://AzureADTokenExchange"]),
     description: z.string().max(600).optional(),
 });
@@ -116,36 +117,33 @@ export const GatewaySchema = z.strictObject({
     }).min(1, { error: `is empty; ${OWNERS_HINT}` }),
     certificate: CertificateSchema,
     clientSecret: ClientSecretSchema,
-    federatedCredentials: z.array(FederatedCredentialSchema).default([]),
+    federatedCredentials: azure.ficList(FederatedCredentialSchema).default([]),
 }, { error: (i) => (i.input === undefined ? `is required: at least its owners; ${OWNERS_HINT}` : "expected a map of gateway settings (displayName, owners, certificate, clientSecret, federatedCredentials)") });
 
 export const DeploymentSchema = z.strictObject({
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, {
-        error: (i) => `${show(i.input)} is not a valid deployment name; use 1-64 letters, digits, ".", "-" or "_", starting with a letter or digit`,
-    }),
-    model: z.string().min(1),
-    version: z.string().min(1),
-    format: z.string().min(1).default("OpenAI"),
+    name: azure.deploymentName(),
+    model: azure.modelName(),
+    version: azure.modelVersion(),
+    format: azure.modelFormat().default("OpenAI"),
     sku: z.enum(["GlobalStandard", "Standard", "DataZoneStandard", "GlobalProvisionedManaged", "ProvisionedManaged", "DataZoneProvisionedManaged", "GlobalBatch", "DataZoneBatch", "DeveloperTier"], {
         error: (i) => `${show(i.input)} is not a deployment SKU; allowed: GlobalStandard, Standard, DataZoneStandard, GlobalBatch, DataZoneBatch, ProvisionedManaged, GlobalProvisionedManaged, DataZoneProvisionedManaged, DeveloperTier`,
     }).default("GlobalStandard"),
     capacity: intIn(1, 100000, "capacity units").default(10),
 });
 
+/** Reserved target name meaning "every Foundry Local site" (`foundry-local/<cluster>`: one site of a fleet); defined in roles.ts. */
 export { FOUNDRY_LOCAL };
 
 export const AccountSchema = z.strictObject({
-    name: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, {
-        error: (i) => `${show(i.input)} is not a valid account name; use 2-64 lower-case letters, digits or "-", starting and ending with a letter or digit (it is also the endpoint's subdomain)`,
-    }).refine((n) => n !== FOUNDRY_LOCAL, { error: `"${FOUNDRY_LOCAL}" is reserved for the Foundry Local cluster` }),
+    name: azure.accountName().refine((n) => n !== FOUNDRY_LOCAL, { error: `"${FOUNDRY_LOCAL}" is reserved for the Foundry Local cluster` }),
     resourceGroupName: z.string().regex(/^[-\w.()]{1,89}[-\w()]$/, { error: (i) => `${show(i.input)} is not a valid resource group name` }),
     kind: z.enum(["OpenAI", "AIServices"], { error: oneOf("an account kind", ["OpenAI", "AIServices"]) }),
     existing: z.boolean().default(false),
     disableLocalAuth: z.boolean().default(true),
-    location: z.string().min(1).optional(),
-    sku: z.string().min(1).default("S0"),
+    location: azure.location().optional(),
+    sku: azure.accountSku().default("S0"),
     publicNetworkAccess: z.enum(["Enabled", "Disabled"]).default("Enabled"),
-    deployments: z.array(DeploymentSchema).default([]),
+    deployments: azure.caseInsensitivelyUnique(DeploymentSchema, "name", "deployment").default([]),
 });
 
 const role = () => z.string().superRefine((v, ctx) => {
@@ -153,7 +151,7 @@ const role = () => z.string().superRefine((v, ctx) => {
     if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
-const targets = () => z.array(z.string().min(1)).min(1, { error: "must name at least one account; leave the key out to mean every account" }).optional();
+const targets = () => z.array(azure.grantTarget()).min(1, { error: "must name at least one account; leave the key out to mean every account" }).optional();
 
 export const AccessEntrySchema = z.strictObject({
     user: upn().optional(),
@@ -182,13 +180,11 @@ export const AccessEntrySchema = z.strictObject({
 }, always);
 
 export const ManagedIdentitySchema = z.strictObject({
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$/, {
-        error: (i) => `${show(i.input)} is not a valid identity name; use 3-128 letters, digits, "-" or "_", starting with a letter or digit`,
-    }),
+    name: azure.identityName(),
     principalId: guid().optional(),
     create: z.strictObject({
         resourceGroupName: z.string().regex(/^[-\w.()]{1,89}[-\w()]$/, { error: (i) => `${show(i.input)} is not a valid resource group name` }),
-        location: z.string().min(1).optional(),
+        location: azure.location().optional(),
     }).optional(),
     role: role().default("inference"),
     accounts: targets(),
@@ -201,12 +197,27 @@ export const ManagedIdentitySchema = z.strictObject({
     }
 }, always);
 
-export const FoundryLocalSchema = z.strictObject({
-    cluster: z.strictObject({
-        name: z.string().min(1).max(260),
-        resourceGroupName: z.string().regex(/^[-\w.()]{1,89}[-\w()]$/, { error: (i) => `${show(i.input)} is not a valid resource group name` }),
-    }),
+/** An Arc-connected cluster, looked up (not managed) by name in its resource group. */
+const ClusterSchema = z.strictObject({
+    name: azure.clusterName(),
+    resourceGroupName: z.string().regex(/^[-\w.()]{1,89}[-\w()]$/, { error: (i) => `${show(i.input)} is not a valid resource group name` }),
+});
+
+/** One site of a fleet (`foundryLocal.clusters`): its cluster and the endpoint gateways call there. */
+export const FoundryLocalSiteSchema = ClusterSchema.extend({
     endpoint: httpsUrl(),
+    /** This cluster was the single form's `cluster`: its resources keep their state (aliases to the old names). */
+    fromSingleForm: z.boolean().default(false),
+});
+
+export const FoundryLocalSchema = z.strictObject({
+    /** The single form: one cluster and its endpoint. */
+    cluster: ClusterSchema.optional(),
+    endpoint: httpsUrl().optional(),
+    /** The fleet form: many clusters, one API app registration. */
+    clusters: z.array(FoundryLocalSiteSchema).min(1, { error: "must list at least one cluster; for one cluster, `cluster` and `endpoint` also do" }).optional(),
+    /** Where grants to every site are made: at each cluster, or once at each resource group of the fleet. */
+    grantScope: z.enum(["cluster", "resourceGroup"], { error: oneOf("a grant scope", ["cluster", "resourceGroup"]) }).default("cluster"),
     /** Display name of the API app registration. */
     apiDisplayName: z.string().min(1).max(120).optional(),
     scopeValue: z.string().regex(/^[A-Za-z0-9_.-]{1,120}$/, { error: (i) => `${show(i.input)} is not a valid scope value` }).default("foundry_access"),
@@ -219,10 +230,24 @@ export const FoundryLocalSchema = z.strictObject({
         releaseNamespace: z.string().min(1).default("foundry-local-operator"),
         version: z.string().min(1).optional(),
     }).prefault({}),
-});
+}).superRefine((value, ctx) => {
+    // Exactly one form: `cluster` with `endpoint`, or `clusters` (each entry with its own endpoint).
+    const f = fieldsOf(value);
+    if (!f) return;
+    const single = ["cluster", "endpoint"].filter((k) => f[k] !== undefined);
+    if (f.clusters !== undefined) {
+        if (single.length > 0) {
+            ctx.addIssue({ code: "custom", path: [single[0]!], message: `is the single-cluster form; with clusters, give each cluster its endpoint in its entry and leave ${single.join(" and ")} out` });
+        }
+    } else {
+        if (f.cluster === undefined) ctx.addIssue({ code: "custom", path: ["cluster"], message: "is required (the Arc-connected cluster: { name, resourceGroupName }), or list a fleet in clusters" });
+        if (f.endpoint === undefined) ctx.addIssue({ code: "custom", path: ["endpoint"], message: "is required with cluster: the https URL gateways call" });
+        if (f.grantScope === "resourceGroup") ctx.addIssue({ code: "custom", path: ["grantScope"], message: "resourceGroup needs a fleet (clusters); one cluster is granted at its own scope" });
+    }
+}, always);
 
 export const KeyVaultDeliverySchema = z.strictObject({
-    name: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]$/, { error: (i) => `${show(i.input)} is not a valid Key Vault name; use 3-24 letters, digits or "-", starting with a letter` }),
+    name: azure.keyVaultName(),
     resourceGroupName: z.string().regex(/^[-\w.()]{1,89}[-\w()]$/, { error: (i) => `${show(i.input)} is not a valid resource group name` }),
     /** Principal ids (e.g. the gateway host's managed identity) to grant Key Vault Secrets User on the stored secrets. */
     readers: z.array(z.strictObject({
@@ -231,13 +256,13 @@ export const KeyVaultDeliverySchema = z.strictObject({
     })).default([]),
     /** Grant the gateway's own service principal Key Vault Secrets User on the stored secrets. */
     grantGateway: z.boolean().default(false),
-    secretPrefix: z.string().regex(/^[A-Za-z0-9-]{0,60}$/, { error: (i) => `${show(i.input)} is not a valid secret name prefix; use letters, digits or "-"` }).optional(),
+    secretPrefix: azure.keyVaultSecretPrefix().optional(),
 });
 
 export const KubernetesDeliverySchema = z.strictObject({
     namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: (i) => `${show(i.input)} is not a valid Kubernetes namespace` }),
     /** Path to a kubeconfig file; the ambient kubeconfig when absent. */
-    kubeconfig: z.string().min(1).optional(),
+    kubeconfig: secretPosition(z.string().min(1)).optional(),
     context: z.string().min(1).optional(),
     format: z.enum(["envoy", "secret"], { error: oneOf("a delivery format", ["envoy", "secret"]) }).default("secret"),
     secretName: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/).optional(),
@@ -254,12 +279,34 @@ export const GatewayDeliverySchema = z.strictObject({
     kubernetes: KubernetesDeliverySchema.optional(),
 });
 
+/**
+ * Two entries naming different principals whose resource names would still be the same (plain names that differ
+ * only in their separators, "R D" and "R-D": lib/names.ts keeps plain names' slugs as they were): refused, rather
+ * than one principal's grants landing on the other's resources.
+ */
+function distinctPrincipalNames(entries: readonly z.output<typeof AccessEntrySchema>[], ctx: z.core.$RefinementCtx): void {
+    const seen = new Map<string, { index: number; identity: string; name: string }>();
+    entries.forEach((e, index) => {
+        const [key, name, principal]: [string, string, Principal] | [undefined, undefined, undefined] =
+            e.user !== undefined ? ["user", e.user, { kind: "user", upn: e.user }]
+                : e.group !== undefined ? ["group", e.group, { kind: "group", displayName: e.group }] : [undefined, undefined, undefined];
+        if (!principal) return;
+        const slug = principalSlug(principal);
+        const identity = principalIdentity(principal);
+        const first = seen.get(slug);
+        if (!first) seen.set(slug, { index, identity, name });
+        else if (first.identity !== identity) {
+            ctx.addIssue({ code: "custom", path: [index, key], message: `${excerpt(name)} and access[${first.index}] (${excerpt(first.name)}) are different ${key}s whose resource names would be the same (${slug}); name one of them by principalId with principalType: ${key === "user" ? "User" : "Group"}` });
+        }
+    });
+}
+
 /** Every key of the `foundry-entra` namespace, with its schema. */
 export const StackConfigSchema = z.strictObject({
     gateway: GatewaySchema,
     accounts: z.array(AccountSchema).default([]),
-    access: z.array(AccessEntrySchema).default([]),
-    managedIdentities: z.array(ManagedIdentitySchema).default([]),
+    access: z.array(AccessEntrySchema).superRefine(distinctPrincipalNames).default([]),
+    managedIdentities: azure.caseInsensitivelyUnique(ManagedIdentitySchema, "name", "managed identity").default([]),
     foundryLocal: FoundryLocalSchema.optional(),
     gatewayDelivery: GatewayDeliverySchema.optional(),
     protect: z.boolean({ error: (i) => `expected true or false, got ${show(i.input)}` }).default(false),

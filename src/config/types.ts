@@ -84,9 +84,41 @@ export interface ManagedIdentityConfig {
     readonly targets: readonly string[];
 }
 
-export interface FoundryLocalConfig {
-    readonly cluster: { readonly name: string; readonly resourceGroupName: string };
+/** One Foundry Local site: an Arc-connected cluster (looked up, not managed) and the endpoint gateways call there. */
+export interface FoundryLocalSiteConfig {
+    /** The connected cluster's name, as configured. */
+    readonly name: string;
+    readonly resourceGroupName: string;
     readonly endpoint: string;
+    /** The cluster's name in lower case: what resource names are derived from (Azure compares names case-insensitively). */
+    readonly key: string;
+    /** The grant target that means this site alone (see `foundryLocalTargets` in foundryLocal.ts). */
+    readonly target: string;
+    /** The site the single `cluster` form declared before the stack became a fleet: it keeps that form's resources. */
+    readonly fromSingleForm: boolean;
+}
+
+/** A resource group holding sites of the fleet, and the grant target of its scope (`grantScope: resourceGroup`). */
+export interface FoundryLocalResourceGroupConfig {
+    /** As first spelled in `clusters` (every site must spell it the same). */
+    readonly name: string;
+    /** The name in lower case: what resource names are derived from. */
+    readonly key: string;
+    readonly target: string;
+    /** Keys of its sites, in config order. */
+    readonly sites: readonly string[];
+}
+
+export interface FoundryLocalConfig {
+    /** `cluster`: the single form (`cluster` + `endpoint`, URNs as before fleets existed); `clusters`: a fleet. */
+    readonly form: "cluster" | "clusters";
+    /** Every site, in config order; one for the single form. */
+    readonly sites: readonly FoundryLocalSiteConfig[];
+    readonly resourceGroups: readonly FoundryLocalResourceGroupConfig[];
+    /** Where grants to the whole fleet (target `foundry-local`) are made: at each cluster, or once per resource group. */
+    readonly grantScope: "cluster" | "resourceGroup";
+    /** The concrete grant targets `foundry-local` stands for: each site's, or each resource group's. */
+    readonly targets: readonly string[];
     readonly apiDisplayName: string;
     readonly scopeValue: string;
     readonly appRoleValue: string;
@@ -131,7 +163,7 @@ export interface StackConfig {
     readonly guardrails?: GuardrailsConfig;
 }
 
-/** The kind of a target name: an account's kind, or FoundryLocal for "foundry-local". */
+/** The kind of a target name: an account's kind, or FoundryLocal for "foundry-local" and its sites and resource groups. */
 export function targetKind(config: StackConfig, target: string): TargetKind {
     const account = config.accounts.find((a) => a.name === target);
     return account ? account.kind : "FoundryLocal";

@@ -12,6 +12,8 @@
  * slot and field it cannot judge.
  */
 import { CliError } from "../lib/cli";
+import { DATE_EXAMPLE, requireDate } from "../lib/dates";
+import { describeValue, excerpt, withheld } from "../lib/excerpt";
 import { SECRET_PLACEHOLDER, type CertificateSlotOutputs, type ClientSecretSlotOutputs } from "../outputs";
 
 const DAY_MS = 86_400_000;
@@ -122,7 +124,8 @@ type RawSlot = { readonly [K in keyof (CertificateSlotOutputs & ClientSecretSlot
 
 function judgeKind(kind: CredentialKind, raw: unknown, now: Date, withinDays: number): CredentialExpiry[] {
     const path = `gateway.${kind}`;
-    if (!isObject(raw)) throw new ExpiryInputError(`${path} is ${JSON.stringify(raw)}; expected an object`);
+    // The credential's place: a string here is most likely the secret itself, so it is never quoted.
+    if (!isObject(raw)) throw new ExpiryInputError(`${path} is ${withheld(raw)}; expected an object`);
     const field = DATE_FIELD[kind];
     const nextRotationOn = raw.nextRotationOn === undefined ? undefined : date(raw.nextRotationOn, `${path}.nextRotationOn`);
     const slots: RawSlot[] = Array.isArray(raw.slots) && raw.slots.length > 0
@@ -142,8 +145,10 @@ function judgeKind(kind: CredentialKind, raw: unknown, now: Date, withinDays: nu
         const status: ExpiryStatus = !current ? (soon ? "retiring" : "ok") : daysLeft <= 0 ? "expired" : soon ? "expiring" : "ok";
         const generation = typeof s.generation === "number" ? s.generation : null;
         const base = {
-            kind, path, slot: typeof s.slot === "string" ? s.slot : "single", generation, current, expiresOn, daysLeft, status,
-            ...(typeof s.thumbprint === "string" && s.thumbprint !== SECRET_PLACEHOLDER ? { thumbprint: s.thumbprint } : {}),
+            // The report quotes what it read: a slot name as the program writes one ("a", "b", "single") or a short
+            // excerpt, a thumbprint only when it is one (40 hexadecimal digits).
+            kind, path, slot: typeof s.slot !== "string" ? "single" : /^[A-Za-z0-9_-]{1,16}$/.test(s.slot) ? s.slot : excerpt(s.slot), generation, current, expiresOn, daysLeft, status,
+            ...(typeof s.thumbprint === "string" && /^[0-9A-Fa-f]{40}$/.test(s.thumbprint) ? { thumbprint: s.thumbprint } : {}),
             ...(current && nextRotationOn ? { nextRotationOn } : {}),
         };
         return status === "expiring" || status === "expired" ? { ...base, fix: fixFor(kind, now, withinDays, nextRotationOn) } : base;
@@ -173,9 +178,8 @@ export function day(d: Date): string {
 
 function date(v: unknown, path: string): Date {
     if (v === SECRET_PLACEHOLDER) throw new ExpiryInputError(`${path} is [secret]; it should not be a secret`);
-    const d = typeof v === "string" ? new Date(v) : undefined;
-    if (!d || Number.isNaN(d.getTime())) throw new ExpiryInputError(`${path}: ${JSON.stringify(v)} is not a date`);
-    return d;
+    if (typeof v !== "string") throw new ExpiryInputError(`${path}: ${describeValue(v)} is not a date; ${DATE_EXAMPLE}`);
+    return requireDate(v, (message) => new ExpiryInputError(`${path}: ${message}`));
 }
 
 /** A JSON object (not null, not a list). */

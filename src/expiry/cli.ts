@@ -5,15 +5,17 @@
  * The I/O is passed in so tests can run the command in-process too.
  */
 import { Command, InvalidArgumentError } from "commander";
-import { messageOf, parseIsoDate, runCli, type StdinIo } from "../lib/cli";
+import { messageOf, nowFromEnv, parseIsoDate, runCli, type StdinIo } from "../lib/cli";
 import { parseJson, readOutputsText, type JsonWording } from "../outputs";
 import { checkExpiry, ExpiryInputError, isObject } from "./check";
 import { formatJson, formatText } from "./format";
 
 /** The command's I/O. */
 export interface ExpiryIo extends StdinIo {
-    /** The date to judge against unless --now is given. @default the current time */
+    /** The date to judge against unless --now or FOUNDRY_ENTRA_NOW is given. @default the current time */
     readonly now?: Date;
+    /** Read for FOUNDRY_ENTRA_NOW (refused when it is not a date). @default {} */
+    readonly env?: NodeJS.ProcessEnv;
 }
 
 interface Options {
@@ -46,10 +48,11 @@ function command(): Command {
 }
 
 async function run(opts: Options, io: ExpiryIo): Promise<number> {
+    const now = opts.now ?? nowFromEnv(io.env ?? {}).now ?? io.now ?? new Date();
     const input = await readOutputsText(opts.outputs, io, { missing: MISSING });
     const outputs = parseJson(input.text, input.name, WORDING);
     if (!isObject(outputs)) throw new ExpiryInputError(`${input.name}: expected a JSON object, the output of pulumi stack output --json`);
-    const report = checkExpiry(outputs, { now: opts.now ?? io.now ?? new Date(), withinDays: opts.within });
+    const report = checkExpiry(outputs, { now, withinDays: opts.within });
     io.stdout.write(opts.json ? formatJson(report) : formatText(report));
     return report.failing.length > 0 ? 1 : 0;
 }

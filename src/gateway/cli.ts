@@ -6,7 +6,7 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
-import { runCli, type StdinIo } from "../lib/cli";
+import { runCli, trackedByGit, type StdinIo } from "../lib/cli";
 import { readOutputsText } from "../outputs";
 import { AUTH_MODES, type AuthMode } from "./auth";
 import { GatewayConfigError } from "./errors";
@@ -61,11 +61,11 @@ function command(): Command {
         .option("--certificate-path <path>", "litellm, certificate: the path AZURE_CERTIFICATE_PATH names (default: the bundle written by --out)");
 }
 
-/** The outputs hold secrets: a note when their file is readable by others. */
+/** The outputs hold secrets: a note when their file is readable by others (and not one git tracks). */
 function noteIfShared(file: string | undefined, io: CliIo): void {
     if (file === undefined) return;
     const mode = statSync(file).mode & 0o777;
-    if (mode & 0o077) io.stderr.write(`note: ${file} holds secrets but is readable by others (mode 0${mode.toString(8)}): chmod 600 ${file}\n`);
+    if (mode & 0o077 && !trackedByGit(file)) io.stderr.write(`note: ${file} holds secrets but is readable by others (mode 0${mode.toString(8)}): chmod 600 ${file}\n`);
 }
 
 /** Runs a write, turning a file-system error (no such directory, no permission) into one line for `flag`. */

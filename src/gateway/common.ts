@@ -26,7 +26,8 @@ export function yamlDocuments(docs: readonly string[]): string {
 export function foundryLocalNote(outputs: StackOutputs, why: string): string[] {
     const fl = outputs.foundryLocal;
     if (!fl) return [];
-    return [`foundryLocal (${fl.endpoint}) skipped: ${why}; the stack outputs also name no Foundry Local models. ` +
+    const where = fl.endpoint ?? `${Object.keys(fl.sites ?? {}).length} sites`;
+    return [`foundryLocal (${where}) skipped: ${why}; the stack outputs also name no Foundry Local models. ` +
         `Call it with a token for ${fl.appScope} (docs/gateways.md, "Foundry Local")`];
 }
 

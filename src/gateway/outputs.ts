@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import {
-    AccountSchema, CertificateSchema, ClientSecretSchema, DeploymentSchema, FoundryLocalSchema, GatewaySchema, parseOutputs, parseOutputsText,
+    AccountSchema, CertificateSchema, ClientSecretSchema, DeploymentSchema, FOUNDRY_LOCAL_REACHABLE, FoundryLocalSchema, GatewaySchema, parseOutputs, parseOutputsText,
     StackOutputsSchema,
 } from "../outputs";
 
@@ -27,7 +27,7 @@ export const GatewayOutputsSchema = StackOutputsSchema.extend({
         clientSecret: ClientSecretSchema.pick({ value: true, expiresOn: true }).optional(),
     }),
     accounts: z.record(z.string(), AccountView),
-    foundryLocal: FoundryLocalSchema.pick({ clientId: true, appScope: true, endpoint: true }).optional(),
+    foundryLocal: FoundryLocalSchema.pick({ clientId: true, appScope: true, endpoint: true, sites: true }).refine(...FOUNDRY_LOCAL_REACHABLE).optional(),
 });
 
 /** Parsed stack outputs, with everything gateway-config writes. */

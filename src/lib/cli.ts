@@ -2,10 +2,16 @@
  * What every command-line tool of this repository shares: its I/O is passed in (so tests run it in-process),
  * commander prints `<tool>: <problem>` and exits 2 on bad usage, every failure is one line on stderr, ISO-date
  * options, input from a file or stdin, and running as the process with an early-closing reader tolerated.
+ * Usage mistakes get a way out: a misspelt option is named as unknown with the nearest known one, and options
+ * npm took for itself (`npm run render --stack prod`, the `--` forgotten) are named with the command to run.
  */
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { basename, dirname } from "node:path";
 import { text } from "node:stream/consumers";
-import { CommanderError, InvalidArgumentError, type Command, type OptionValues } from "commander";
+import { CommanderError, InvalidArgumentError, type Command, type Option, type OptionValues } from "commander";
+import { nowFromEnvironment, requireDate } from "./dates";
+import { excerpt } from "./excerpt";
 
 /** A stream a command writes to: process.stdout or process.stderr, or a stand-in in tests. */
 export interface OutputStream {
@@ -17,6 +23,8 @@ export interface OutputStream {
 export interface CommandIo {
     readonly stdout: OutputStream;
     readonly stderr: OutputStream;
+    /** The process environment: under `npm run`, tells which options npm took for itself. @default {} */
+    readonly env?: NodeJS.ProcessEnv;
 }
 
 /** The I/O of a command that may read its input from stdin. */
@@ -67,13 +75,26 @@ export interface CliCommand<O extends OptionValues> {
  */
 export async function runCli<O extends OptionValues>(argv: readonly string[], io: CommandIo, command: CliCommand<O>): Promise<number> {
     const { name, program } = command;
+    const swallowed = npmSwallowed(program, argv, io.env ?? {});
+    if (swallowed) {
+        io.stderr.write(`${name}: ${swallowed}\n`);
+        return 2;
+    }
     program.exitOverride().configureOutput({
         writeOut: (s) => io.stdout.write(s),
         writeErr: (s) => io.stderr.write(s),
-        outputError: (s, write) => write(`${name}: ${s.replace(/^error: /, "")}`),
+        // One line: commander puts its suggestion ("Did you mean --format?") on a line of its own, and quotes the
+        // argument it refused: at most a short excerpt of it (src/lib/excerpt.ts).
+        outputError: (s, write) => write(`${name}: ${s.replace(/^error: /, "")
+            .replace(/argument '([^]*?)' is invalid/, (m, v: string) => (excerpt(v) === JSON.stringify(v) ? m : `argument ${excerpt(v)} is invalid`))
+            .replace(/\n\(Did you mean (.*)\)/, " (did you mean $1)").trimEnd()}${npmHint(argv, io.env ?? {})}\n`),
     });
+    // An unknown option is named as such, with the nearest known one: commander would first report a required
+    // option as missing (`--fromat truefoundry` said "required option '--format <format>' not specified").
+    const unknown = firstUnknownOption(program, argv);
+    if (unknown !== undefined) for (const option of program.options) option.mandatory = false;
     try {
-        program.parse([...argv], { from: "user" });
+        program.parse(unknown === undefined ? [...argv] : [unknown], { from: "user" });
     } catch (err) {
         if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
         throw err;
@@ -91,17 +112,66 @@ export async function runCli<O extends OptionValues>(argv: readonly string[], io
     }
 }
 
-/** Commander argument parser for a date option such as `--now`: ISO 8601, or refused with an example. */
-export function parseIsoDate(value: string): Date {
-    const d = new Date(value);
-    if (Number.isNaN(d.getTime())) throw new InvalidArgumentError(`"${value}" is not a date; expected ISO 8601, e.g. 2026-05-01T00:00:00Z`);
-    return d;
+/** The first argument before `--` that looks like an option the command does not have. */
+function firstUnknownOption(program: Command, argv: readonly string[]): string | undefined {
+    const byFlag = new Map<string, Option>();
+    for (const o of program.options) for (const flag of [o.long, o.short]) if (flag) byFlag.set(flag, o);
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i]!;
+        if (arg === "--") return undefined;
+        if (!arg.startsWith("-") || arg === "-") continue;
+        const flag = arg.startsWith("--") ? arg.split("=")[0]! : arg.slice(0, 2);
+        if (flag === "--help" || flag === "-h") return undefined;
+        const option = byFlag.get(flag);
+        if (!option) return flag;
+        // The value of `--opt value` is not an option, whatever it looks like.
+        if (option.required && !arg.includes("=") && arg.length === flag.length) i++;
+    }
+    return undefined;
 }
 
-/** FOUNDRY_ENTRA_NOW, as for the program, as `{ now }` when it is a date; `{}` otherwise. */
+/** The npm script running this command (`npm run <script>`), if any. */
+const npmScript = (env: NodeJS.ProcessEnv) => (env.npm_lifecycle_event && (env.npm_command === "run" || env.npm_command === "run-script") ? env.npm_lifecycle_event : undefined);
+const npmConfigKey = (o: Option) => `npm_config_${(o.long ?? "").replace(/^--/, "").replace(/-/g, "_")}`;
+
+/**
+ * Under `npm run <script>`, options given without `--` in front are npm's: `npm run render --stack prod` sets
+ * npm_config_stack=true and passes `prod` alone. When the command's own options show up that way (and none
+ * reached it), says so and how to run it; undefined otherwise.
+ */
+export function npmSwallowed(program: Command, argv: readonly string[], env: NodeJS.ProcessEnv): string | undefined {
+    const script = npmScript(env);
+    if (!script || argv.some((a) => a.startsWith("--"))) return undefined;
+    const taken = program.options.filter((o) => o.long && env[npmConfigKey(o)] !== undefined);
+    if (taken.length === 0) return undefined;
+    // npm keeps `--opt=value` as the value and `--opt value` as "true" plus a stray argument: pair those in order.
+    const rest = [...argv];
+    const args = taken.flatMap((o) => {
+        const value = env[npmConfigKey(o)]!;
+        if (o.isBoolean()) return [o.long!];
+        if (value !== "true") return [o.long!, value];
+        return [o.long!, rest.shift() ?? "<value>"];
+    });
+    const words = [...args, ...rest].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`));
+    return `npm took ${taken.map((o) => o.long).join(", ")} for itself: did you forget \`--\`? npm run ${script} -- ${words.join(" ")}`;
+}
+
+/** Under `npm run` with no option in the arguments: a reminder that npm keeps the options given before `--`. */
+function npmHint(argv: readonly string[], env: NodeJS.ProcessEnv): string {
+    const script = npmScript(env);
+    if (!script || argv.some((a) => a.startsWith("-") && a !== "-")) return "";
+    return ` (under npm, options go after \`--\`: npm run ${script} -- --option value)`;
+}
+
+/** Commander argument parser for a date option such as `--now`: strict ISO 8601 (src/lib/dates.ts), or refused with an example. */
+export function parseIsoDate(value: string): Date {
+    return requireDate(value, (message) => new InvalidArgumentError(message));
+}
+
+/** FOUNDRY_ENTRA_NOW, as for the program, as `{ now }`; `{}` when unset; a CliError when it is not a date. */
 export function nowFromEnv(env: NodeJS.ProcessEnv): { now?: Date } {
-    const now = env.FOUNDRY_ENTRA_NOW ? new Date(env.FOUNDRY_ENTRA_NOW) : undefined;
-    return now && !Number.isNaN(now.getTime()) ? { now } : {};
+    const now = nowFromEnvironment(env, (message) => new CliError(message));
+    return now ? { now } : {};
 }
 
 /** Text a command read, and what to call its source in messages (`stdin` or the file). */
@@ -131,11 +201,22 @@ export async function readInput(source: string | undefined, io: StdinIo, options
     }
 }
 
+/**
+ * Whether git tracks this file (false outside a work tree, or without git). Git keeps no file mode but the
+ * executable bit, so a tracked file is as readable as the checkout made it: a note asking for `chmod 600` could
+ * not stick (the repository's example outputs, which hold only mock values, are such a file).
+ */
+export function trackedByGit(file: string): boolean {
+    const r = spawnSync("git", ["ls-files", "--error-unmatch", "--", basename(file)], { cwd: dirname(file), stdio: "ignore" });
+    return r.status === 0;
+}
+
 /** The process's own streams, as a command's I/O. */
 export function processIo(): StdinIo {
     return {
         stdout: process.stdout,
         stderr: process.stderr,
+        env: process.env,
         stdinIsTTY: Boolean(process.stdin.isTTY),
         readStdin: () => text(process.stdin),
     };
@@ -155,10 +236,12 @@ export function exitQuietlyOnEpipe(stream: NodeJS.WriteStream): void {
  */
 export function runAsProcess(name: string, main: () => Promise<number>, unexpectedCode = 1): void {
     exitQuietlyOnEpipe(process.stdout);
-    main().then((code) => {
+    // Promise.resolve().then: a CliError thrown while building the I/O (FOUNDRY_ENTRA_NOW) is one line too.
+    Promise.resolve().then(main).then((code) => {
         process.exitCode = code;
     }, (err: unknown) => {
-        process.stderr.write(`${name}: unexpected error: ${messageOf(err)}\n`);
-        process.exitCode = unexpectedCode;
+        const usage = err instanceof CliError;
+        process.stderr.write(`${name}: ${usage ? "" : "unexpected error: "}${messageOf(err)}\n`);
+        process.exitCode = err instanceof CliError ? err.exitCode : unexpectedCode;
     });
 }

@@ -25,8 +25,10 @@ export interface AccessRequest {
 
 export interface Target {
     readonly kind: TargetKind;
-    /** ARM id of the account or connected cluster. */
+    /** ARM id of the account or connected cluster (or of a Foundry Local fleet's resource group). */
     readonly scope: pulumi.Input<string>;
+    /** Why the scope is this wide, appended to each assignment's description (the portal shows it). @default none */
+    readonly note?: string;
     /** What "inference" means on an AIServices account (`foundry-entra:aiServicesInferenceRole`). @default Cognitive Services OpenAI User */
     readonly inferenceRole?: BuiltInRole;
 }
@@ -47,7 +49,7 @@ export function declareGrants(prefix: string, requests: readonly AccessRequest[]
             principalType: r.principal.principalType,
             role,
             scope: target.scope,
-            description: `foundry-entra: ${role.name} for ${r.principal.label}`,
+            description: `foundry-entra: ${role.name} for ${r.principal.label}${target.note ? `, ${target.note}` : ""}`,
         }, subscriptionId, { parent }, adopted(name));
     });
 }

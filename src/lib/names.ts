@@ -3,6 +3,7 @@
  * replace the resource, so names are keyed on what identifies a thing (a UPN, a group name, an account
  * name), never on its position in a list.
  */
+import { createHash } from "node:crypto";
 
 /** Lower-case, with every run of characters outside [a-z0-9] turned into one "-". */
 export function slug(value: string): string {
@@ -16,12 +17,41 @@ export type Principal =
     | { readonly kind: "group"; readonly displayName: string }
     | { readonly kind: "principalId"; readonly id: string; readonly principalType: PrincipalType };
 
+/** The characters of a plain name: letters, digits and the separators a slug turns into "-" (space . @ - _). */
+const PLAIN = /^[A-Za-z0-9 .@_-]+$/;
+
+/**
+ * A name's slug, distinct for names that are different principals: a plain name (UPNs and group names of words)
+ * keeps its slug as it always was (its resources' URNs do not move); any other name (`R&D`, `🚀`, `Équipe IA`)
+ * gets a short hash of the name after its slug, so `R&D` and `R D`, or two emoji-only names, never share resource
+ * names. The hash is of the lower-cased name: Entra compares UPNs and display names without regard to case, so
+ * `R&D` and `r&d` are one group (and the same grant twice).
+ */
+export function distinctSlug(value: string): string {
+    const s = slug(value);
+    if (s !== "" && PLAIN.test(value)) return s;
+    const hash = createHash("sha256").update(value.normalize("NFC").toLowerCase()).digest("hex").slice(0, 8);
+    return s === "" ? hash : `${s}-${hash}`;
+}
+
+/** What identifies a principal in Entra: two config entries with the same identity name one principal. */
+export function principalIdentity(p: Principal): string {
+    switch (p.kind) {
+        case "user":
+            return `user:${p.upn.normalize("NFC").toLowerCase()}`;
+        case "group":
+            return `group:${p.displayName.normalize("NFC").toLowerCase()}`;
+        case "principalId":
+            return `${p.principalType}:${p.id.toLowerCase()}`;
+    }
+}
+
 export function principalSlug(p: Principal): string {
     switch (p.kind) {
         case "user":
-            return `user-${slug(p.upn)}`;
+            return `user-${distinctSlug(p.upn)}`;
         case "group":
-            return `group-${slug(p.displayName)}`;
+            return `group-${distinctSlug(p.displayName)}`;
         case "principalId":
             return `${p.principalType === "ServicePrincipal" ? "sp" : slug(p.principalType)}-${p.id.toLowerCase()}`;
     }
@@ -63,3 +93,8 @@ export const grantResourceName = (prefix: string, principalKey: string, target: 
 
 /** The Foundry Local cluster's own Arc identity's grant (it checks callers' role assignments). */
 export const arcIdentityGrantName = (roleSlug: string): string => `${GRANT_PREFIX.foundryLocal}-arc-identity-${roleSlug}`;
+
+/** A list of names short enough for a message: the first five, then how many more there are. */
+export function excerpt(names: readonly string[], max = 5): string {
+    return names.length <= max ? names.join(", ") : `${names.slice(0, max).join(", ")} and ${names.length - max} more`;
+}

@@ -10,7 +10,7 @@ export { parseOutputs, parseOutputsText, validateOutputs, type ParseOptions } fr
 export { readOutputsText, type ReadOutputsOptions } from "./read";
 export {
     AccountSchema, CertificateSchema, CertificateSlotSchema, ClientSecretSchema, ClientSecretSlotSchema, DEFAULT_TOKEN_SCOPE, DeploymentSchema,
-    FoundryLocalSchema, GatewaySchema, OutputsContractSchema, StackOutputsSchema,
+    FOUNDRY_LOCAL_REACHABLE, FoundryLocalSchema, FoundryLocalSiteSchema, GatewaySchema, OutputsContractSchema, StackOutputsSchema,
     type CertificateSlotOutputs, type ClientSecretSlotOutputs,
 } from "./schema";
 export { redactedSecrets, SECRET_OUTPUT_PATHS, SECRET_PLACEHOLDER, type SecretOutputPath } from "./secrets";

@@ -27,14 +27,37 @@ const SHOW_SECRETS_WORDING: JsonWording = {
     notJson: (source, e) => `${source} is not JSON${e.position !== undefined ? ` (at character ${e.position})` : ""}: ${HINT}`,
 };
 
+/**
+ * How deep stack outputs may nest. The program's outputs are at most six levels deep; every reader walks them,
+ * some recursively, so input nested thousands deep is refused here rather than overflowing the stack there.
+ */
+export const MAX_OUTPUTS_DEPTH = 64;
+
+/** Whether `value` nests deeper than `limit` (objects and lists), found without recursion. */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+    const stack: [unknown, number][] = [[value, 0]];
+    while (stack.length > 0) {
+        const [v, depth] = stack.pop()!;
+        if (v === null || typeof v !== "object") continue;
+        if (depth >= limit) return true;
+        for (const child of Object.values(v)) if (child !== null && typeof child === "object") stack.push([child, depth + 1]);
+    }
+    return false;
+}
+
 /** Parses JSON text; `source` names the input in messages, e.g. `outputs.json` or `stdin`. */
 export function parseJson(text: string, source: string, wording: JsonWording = SHOW_SECRETS_WORDING): unknown {
     if (wording.empty && text.trim() === "") throw new OutputsError(wording.empty(source));
+    let value: unknown;
     try {
-        return JSON.parse(text);
+        value = JSON.parse(text);
     } catch (err) {
         const message = messageOf(err);
         const position = /position (\d+)/.exec(message)?.[1];
         throw new OutputsError(wording.notJson(source, { message, ...(position !== undefined ? { position: Number(position) } : {}) }));
     }
+    if (nestsDeeperThan(value, MAX_OUTPUTS_DEPTH)) {
+        throw new OutputsError(`${source}: nested more than ${MAX_OUTPUTS_DEPTH} levels deep; stack outputs nest a few levels, so this is not what pulumi stack output --json prints`);
+    }
+    return value;
 }

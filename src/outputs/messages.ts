@@ -3,6 +3,7 @@
  * value usually comes from.
  */
 import type { z } from "zod";
+import { describeValue } from "../lib/excerpt";
 import { outputPath, valueAt } from "./paths";
 import { isSecretPath } from "./secrets";
 
@@ -22,13 +23,9 @@ export function missingCause(path: string): string {
     return MISSING_CAUSES.find(([prefix]) => path === prefix || path.startsWith(`${prefix}.`))?.[1] ?? GENERIC_CAUSE;
 }
 
-/** A value as a message shows it: its type, and short scalars themselves. */
+/** A value as a message shows it: its type, and a short excerpt of a scalar (never one that looks like a secret). */
 export function describe(value: unknown): string {
-    if (value === null) return "null";
-    if (Array.isArray(value)) return "a list";
-    if (typeof value === "object") return "an object";
-    const text = JSON.stringify(value);
-    return text.length > 40 ? `${typeof value} ${text.slice(0, 37)}…"` : `${typeof value} ${text}`;
+    return describeValue(value);
 }
 
 /** One schema problem as a line: the path, what is wrong, and for a missing value its likely cause. */
@@ -37,7 +34,10 @@ export function issueMessage(root: unknown, issue: z.core.$ZodIssue): string {
     const value = valueAt(root, issue.path);
     if (value === undefined) return `${path} is absent: ${missingCause(path)}`;
     // Never echo (part of) a secret into a message.
-    if (isSecretPath(path)) return `${path}: the value ${issue.code === "invalid_type" ? `is not a ${issue.expected}` : issue.message}`;
+    if (isSecretPath(path)) {
+        const expected = issue.code === "invalid_type" ? `is not ${/^[aeiou]/.test(issue.expected) ? "an" : "a"} ${issue.expected}` : issue.message;
+        return `${path}: the value ${expected}`;
+    }
     if (issue.code === "invalid_type") return `${path}: expected ${issue.expected}, got ${describe(value)}`;
     return `${path}: ${describe(value)} ${issue.message}`;
 }

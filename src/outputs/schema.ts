@@ -13,11 +13,17 @@
  */
 import { z } from "zod";
 import { GUID_PATTERN } from "../config/roles";
+import { DATE_EXAMPLE, parseDate } from "../lib/dates";
 import { SECRET_PLACEHOLDER } from "./secrets";
 
 const guid = z.string().regex(GUID_PATTERN, "is not a GUID");
 const https = z.string().refine((v) => URL.canParse(v) && new URL(v).protocol === "https:", "is not an https:// URL");
 const nonEmpty = z.string().min(1, "is empty");
+/** A date as the program writes it (RFC 3339, or a calendar date), checked by the one date parser of every tool. */
+const isoDate = z.string().superRefine((v, ctx) => {
+    const parsed = parseDate(v);
+    if (!parsed.ok) ctx.addIssue({ code: "custom", message: `is not a date (${parsed.reason}); ${DATE_EXAMPLE}` });
+});
 
 /** A secret output: "[secret]" when printed without --show-secrets, else it must match `pattern`. */
 const secret = (pattern: RegExp, message: string) => z.string().refine((v) => v === SECRET_PLACEHOLDER || pattern.test(v), message);
@@ -30,10 +36,10 @@ const slot = {
 };
 
 /** One of `gateway.certificate.slots`. */
-export const CertificateSlotSchema = z.object({ ...slot, thumbprint: z.string().optional(), notAfter: z.string() });
+export const CertificateSlotSchema = z.object({ ...slot, thumbprint: z.string().optional(), notAfter: isoDate });
 
 /** One of `gateway.clientSecret.slots`. */
-export const ClientSecretSlotSchema = z.object({ ...slot, expiresOn: z.string() });
+export const ClientSecretSlotSchema = z.object({ ...slot, expiresOn: isoDate });
 
 /** The scope gateway tokens are for when the outputs do not say (`gateway.tokenScope`; the program always says). */
 export const DEFAULT_TOKEN_SCOPE = "https://cognitiveservices.azure.com/.default";
@@ -45,18 +51,18 @@ export const CertificateSchema = z.object({
     x5tS256: z.string().optional(),
     certificatePem: z.string().includes("-----BEGIN CERTIFICATE-----", { message: "is not a PEM certificate" }),
     privateKeyPem: secret(/-----BEGIN (RSA |EC )?PRIVATE KEY-----/, "is not a PEM private key"),
-    notAfter: nonEmpty,
+    notAfter: isoDate,
     slots: z.array(CertificateSlotSchema).optional(),
-    nextRotationOn: z.string().optional(),
+    nextRotationOn: isoDate.optional(),
 });
 
 /** `gateway.clientSecret`. */
 export const ClientSecretSchema = z.object({
     value: nonEmpty,
-    expiresOn: nonEmpty,
+    expiresOn: isoDate,
     keyId: z.string().optional(),
     slots: z.array(ClientSecretSlotSchema).optional(),
-    nextRotationOn: z.string().optional(),
+    nextRotationOn: isoDate.optional(),
 });
 
 const FederatedCredentialSchema = z.object({ name: nonEmpty, issuer: https, subject: nonEmpty });
@@ -96,18 +102,32 @@ export const AccountSchema = z.object({
     deployments: z.array(DeploymentSchema).default([]),
 });
 
-/** `foundryLocal`. */
+/** One of `foundryLocal.sites` (a fleet), by cluster name. */
+export const FoundryLocalSiteSchema = z.object({ endpoint: https, clusterId: z.string().optional(), resourceGroupName: z.string().optional() });
+
+/** `foundryLocal`: one cluster (`endpoint`, `clusterId`) or a fleet (`sites`). */
 export const FoundryLocalSchema = z.object({
     clientId: guid,
     identifierUri: z.string().optional(),
     userScope: z.string().optional(),
     appScope: nonEmpty,
-    endpoint: https,
+    endpoint: https.optional(),
     clusterId: z.string().optional(),
     scopeId: z.string().optional(),
     appRoleId: z.string().optional(),
     appRole: z.string().optional(),
+    grantScope: z.enum(["cluster", "resourceGroup"]).optional(),
+    sites: z.record(z.string(), FoundryLocalSiteSchema).optional(),
 });
+
+/**
+ * The rule every view of `foundryLocal` adds (`.refine(...FOUNDRY_LOCAL_REACHABLE)`; a refined object can no longer be
+ * picked from): it says where to call Foundry Local, `endpoint` for one cluster or `sites` for a fleet.
+ */
+export const FOUNDRY_LOCAL_REACHABLE = [
+    (fl: { readonly endpoint?: string; readonly sites?: unknown }) => fl.endpoint !== undefined || fl.sites !== undefined,
+    { message: "has neither endpoint (one cluster) nor sites (a fleet)" },
+] as const;
 
 const ManagedIdentitySchema = z.object({ principalId: guid, clientId: guid.optional() });
 
@@ -122,7 +142,7 @@ export const OutputsContractSchema = z.object({
     subscriptionId: guid.optional(),
     gateway: GatewaySchema,
     accounts: z.record(z.string(), AccountSchema).default({}),
-    foundryLocal: FoundryLocalSchema.optional(),
+    foundryLocal: FoundryLocalSchema.refine(...FOUNDRY_LOCAL_REACHABLE).optional(),
     managedIdentities: z.record(z.string(), ManagedIdentitySchema).optional(),
     delivery: DeliverySchema.optional(),
 });

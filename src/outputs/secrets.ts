@@ -15,9 +15,15 @@ export const SECRET_OUTPUT_PATHS = ["gateway.certificate.privateKeyPem", "gatewa
 /** One of SECRET_OUTPUT_PATHS. */
 export type SecretOutputPath = (typeof SECRET_OUTPUT_PATHS)[number];
 
-/** Whether `path` (as `outputPath` renders it) holds a secret, whose value must never appear in a message. */
+/**
+ * The outputs that hold a secret output: a value found there in place of the object (a client secret or a private
+ * key pasted as `gateway.clientSecret` or `gateway.certificate`) is most likely the secret itself.
+ */
+const SECRET_CONTAINERS: readonly string[] = ["gateway.clientSecret", "gateway.certificate"];
+
+/** Whether `path` (as `outputPath` renders it) may hold a secret, whose value must never appear in a message. */
 export function isSecretPath(path: string): boolean {
-    return (SECRET_OUTPUT_PATHS as readonly string[]).includes(path);
+    return (SECRET_OUTPUT_PATHS as readonly string[]).includes(path) || SECRET_CONTAINERS.includes(path);
 }
 
 /** The first path (depth first) whose value is Pulumi's "[secret]" placeholder. */

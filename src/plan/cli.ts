@@ -16,22 +16,17 @@ import { YAMLError } from "yaml";
 import { loadStackConfigFile, ProgramFailed, runProgram, type HarnessOptions } from "../../harness/run";
 import { NAMESPACE, parseStackConfig } from "../config/parse";
 import type { StackConfig } from "../config/types";
-import { CliError, messageOf, parseIsoDate, runCli, type CommandIo, type Failure } from "../lib/cli";
+import { CliError, messageOf, parseIsoDate, runCli, type Failure } from "../lib/cli";
 import { clockFromEnv } from "../program";
+import type { RenderIo } from "../render/cli";
 import { buildModel } from "../render/model";
 import { findDangers, type Danger, type JudgedChange } from "./dangers";
 import { planChanges, type Change, type LiveObject } from "./engine";
 import { readPreview } from "./preview";
 import { readPriorState, StateFormatError, type PriorState } from "./state";
 
-export interface PlanIo extends CommandIo {
-    /** Where relative paths start (the user's working directory). */
-    readonly cwd: string;
-    /** The project directory, where `Pulumi.<stack>.yaml` files live. */
-    readonly projectDir: string;
-    /** Read for FOUNDRY_ENTRA_NOW. @default {} */
-    readonly env?: NodeJS.ProcessEnv;
-}
+/** The command's I/O and where it runs: the same as render's (working directory, project directory, environment). */
+export type PlanIo = RenderIo;
 
 interface Options {
     stack?: string;

@@ -4,12 +4,13 @@
  * the program refuses (its error lines, nothing on stdout); 1 the program failed otherwise. The I/O is passed
  * in so tests can run the command in-process too.
  */
-import { writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { readdirSync, writeFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
 import { Command, Option } from "commander";
 import * as pulumi from "@pulumi/pulumi";
 import { YAMLError } from "yaml";
 import { loadStackConfigFile, ProgramFailed } from "../../harness/run";
+import { StackFileError } from "../../harness/stackFile";
 import { CliError, messageOf, parseIsoDate, runCli, type CommandIo, type Failure } from "../lib/cli";
 import { clockFromEnv } from "../program";
 import { utcDay } from "../lib/rotation";
@@ -43,14 +44,35 @@ function command(): Command {
         .option("--now <date>", "compute credential dates as of this date (default: FOUNDRY_ENTRA_NOW, else the start of the current UTC day)", parseIsoDate);
 }
 
-function readConfig(file: string): ReturnType<typeof loadStackConfigFile> {
+function readConfig(file: string, stackOption: string | undefined, projectDir: string): ReturnType<typeof loadStackConfigFile> {
     try {
         return loadStackConfigFile(file);
     } catch (err) {
-        if (err instanceof YAMLError) throw new CliError(`${file} is not valid YAML: ${firstLine(err)}`);
-        const reason = (err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : firstLine(err);
-        throw new CliError(`cannot read ${file}: ${reason}`);
+        if (err instanceof YAMLError) throw new CliError(`${file} is not valid YAML: ${yamlProblem(err)}`);
+        if (err instanceof StackFileError) throw new CliError(err.message);
+        const missing = (err as NodeJS.ErrnoException).code === "ENOENT";
+        if (missing && stackOption !== undefined) throw new CliError(`--stack ${stackOption}: no ${basename(file)} in ${projectDir}; the stacks there: ${stacksIn(projectDir).join(", ") || "none"}`);
+        throw new CliError(`cannot read ${file}: ${missing ? "no such file" : firstLine(err)}`);
     }
+}
+
+/** The stacks of a project directory: its `Pulumi.<stack>.yaml` files. */
+function stacksIn(dir: string): string[] {
+    try {
+        return readdirSync(dir).map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1]).filter((s): s is string => s !== undefined).sort();
+    } catch {
+        return [];
+    }
+}
+
+/**
+ * A YAML error as one line, `line 3, column 1: <problem>`: the parser's message ends on "at line 3, column 1:"
+ * followed by an excerpt of the file, which may hold values that belong in no log.
+ */
+function yamlProblem(err: YAMLError): string {
+    const what = (err.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?\s*$/, "");
+    const where = err.linePos?.[0];
+    return where ? `line ${where.line}, column ${where.col}: ${what}` : what;
 }
 
 /** FOUNDRY_ENTRA_NOW when set (checked by the program's own reader), else the start of the current UTC day. */
@@ -67,7 +89,7 @@ const firstLine = (err: unknown) => messageOf(err).split("\n")[0] ?? "";
 
 async function run(opts: Options, io: RenderIo): Promise<number> {
     const file = opts.config !== undefined ? resolve(io.cwd, opts.config) : join(io.projectDir, `Pulumi.${opts.stack ?? "dev"}.yaml`);
-    const { stack, config } = readConfig(file);
+    const { stack, config } = readConfig(file, opts.config === undefined ? opts.stack : undefined, io.projectDir);
     const now = opts.now ?? clock(io.env ?? {});
     const model = await renderModel({ config, stack, now });
     for (const warning of model.warnings ?? []) io.stderr.write(`render: warning: ${warning}\n`);

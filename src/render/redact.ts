@@ -4,6 +4,7 @@
  * thumbprints) become marked placeholders such as `<gateway-app.clientId>`, so no mock value passes for a real one.
  */
 import { childPath, type RunResult } from "../../harness/run";
+import { hasSecretShape, URL_USERINFO } from "../lib/excerpt";
 
 /** How every secret value prints, in every format. */
 export const SECRET = "[secret]";
@@ -36,9 +37,15 @@ export class Redactor {
         this.secretValues = [...run.mocks.secretValues].filter((s) => s.length > 0);
     }
 
-    /** A string as it may print: `[secret]` if it holds secret material, else with every assigned value replaced. */
-    text(s: string): string {
-        if (PRIVATE_KEY_PEM.test(s) || this.secretValues.some((secret) => s.includes(secret))) return SECRET;
+    /**
+     * A string as it may print: `[secret]` if it holds secret material, else with every assigned value replaced.
+     * Besides the values the mocks handed out, anything shaped like a secret counts — a kubeconfig given inline
+     * (its bearer token, its client-key-data), a JWT, a PEM block — whether or not it is marked secret; a URL's
+     * `user:password@` becomes `[secret]@`.
+     */
+    text(raw: string): string {
+        const s = raw.replace(URL_USERINFO, (_m, scheme: string) => `${scheme}${SECRET}@`);
+        if (PRIVATE_KEY_PEM.test(s) || hasSecretShape(s) || this.secretValues.some((secret) => s.includes(secret))) return SECRET;
         const withOthers = this.othersPattern ? s.replace(this.othersPattern, (m) => this.others.get(m) ?? m) : s;
         return withOthers.replace(GUID, (m) => this.guids.get(m.toLowerCase()) ?? m);
     }

@@ -15,11 +15,13 @@ const get = (value: unknown, path: string): unknown =>
 
 const list = (value: unknown): Inputs[] => (Array.isArray(value) ? (value as Inputs[]) : []);
 
-/** `/subscriptions/…/resourceGroups/rg/providers/Ns/accounts/name` → `accounts/name (rg)`. */
+/** `/subscriptions/…/resourceGroups/rg/providers/Ns/accounts/name` → `accounts/name (rg)`; `/subscriptions/…/resourceGroups/rg` → `resourceGroups/rg`. */
 export function shortScope(scope: unknown): string {
     const text = String(scope);
     const m = /\/resourceGroups\/([^/]+)\/providers\/[^/]+\/(.+)$/i.exec(text);
-    return m ? `${m[2]} (${m[1]})` : text;
+    if (m) return `${m[2]} (${m[1]})`;
+    const group = /^\/subscriptions\/[^/]+\/(resourceGroups\/[^/]+)$/i.exec(text);
+    return group?.[1] ?? text;
 }
 
 /** The value of the app role with this id, from any app registration in the render. */

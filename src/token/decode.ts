@@ -34,6 +34,10 @@ export interface DecodedToken {
     readonly expiresAt?: Date;
     readonly notBefore?: Date;
     readonly issuedAt?: Date;
+    /** The third part of the compact JWS: empty for an unsigned token. */
+    readonly signature: string;
+    /** Claims of a type or range no Entra ID token has (a number `aud`, an `exp` in the year 318857), as lines. */
+    readonly claimProblems: readonly string[];
 }
 
 /** The input is not a compact JWS (three base64url parts with JSON header and payload). */
@@ -45,8 +49,19 @@ export class NotAJwtError extends Error {
 }
 
 const GUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-const V1_ISSUER = new RegExp(`^https://sts\\.[a-z0-9.-]+/(${GUID})/$`, "i");
-const V2_ISSUER = new RegExp(`^https://login\\.[a-z0-9.-]+/(${GUID})/v2\\.0$`, "i");
+/**
+ * The hosts Entra ID issues tokens from, per cloud (Microsoft Learn, "National clouds: Microsoft Entra
+ * authentication endpoints", https://learn.microsoft.com/entra/identity-platform/authentication-national-cloud):
+ * v1 tokens name the STS (`sts.windows.net`, `sts.chinacloudapi.cn`), v2 tokens the login endpoint. Exact hosts,
+ * never a pattern: `https://sts.attacker.net/<tenant>/` and `https://login.evil.com/<tenant>/v2.0` are not Entra ID.
+ */
+const V1_HOSTS = ["sts.windows.net", "sts.chinacloudapi.cn"].map((h) => h.replace(/\./g, "\\."));
+const V2_HOSTS = ["login.microsoftonline.com", "login.microsoftonline.us", "login.chinacloudapi.cn", "login.partner.microsoftonline.cn"].map((h) => h.replace(/\./g, "\\."));
+const V1_ISSUER = new RegExp(`^https://(?:${V1_HOSTS.join("|")})/(${GUID})/$`, "i");
+const V2_ISSUER = new RegExp(`^https://(?:${V2_HOSTS.join("|")})/(${GUID})/v2\\.0$`, "i");
+
+/** The latest NumericDate a token may carry: 9999-12-31T23:59:59Z (later ones are no date JavaScript or Entra knows). */
+export const MAX_NUMERIC_DATE = 253_402_300_799;
 
 /** Which token format an issuer belongs to. */
 export function issuerKind(issuer: string | undefined): IssuerKind {
@@ -76,11 +91,32 @@ export function decodeAccessToken(input: string): DecodedToken {
         throw new NotAJwtError(messageOf(err));
     }
     const c = claims as JWTPayload & Record<string, unknown>;
-    const str = (k: string) => (typeof c[k] === "string" ? (c[k] as string) : undefined);
+    const problems: string[] = [];
+    const str = (k: string) => {
+        const v = c[k];
+        if (v === undefined || typeof v === "string") return v;
+        problems.push(`${k} holds ${kind(v)}, not a string`);
+        return undefined;
+    };
+    const strings = (k: string, v: unknown): string[] => {
+        if (v === undefined) return [];
+        const list = Array.isArray(v) ? v : [v];
+        const bad = list.find((x) => typeof x !== "string");
+        if (bad !== undefined) problems.push(`${k} holds ${kind(bad)}, not a string`);
+        return list.filter((x): x is string => typeof x === "string");
+    };
+    /** A NumericDate (seconds since 1970) as a Date; a problem when it is not one Entra could issue. */
+    const date = (k: string): Date | undefined => {
+        const v = c[k];
+        if (v === undefined) return undefined;
+        if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > MAX_NUMERIC_DATE) {
+            problems.push(`${k} ${typeof v === "number" ? String(v) : kind(v)} is not a time (seconds since 1970, before the year 10000)`);
+            return undefined;
+        }
+        return new Date(v * 1000);
+    };
     const scopes = (str("scp") ?? "").split(" ").filter((s) => s !== "");
-    const roles = Array.isArray(c.roles) ? c.roles.filter((r): r is string => typeof r === "string") : [];
-    const audiences = typeof c.aud === "string" ? [c.aud] : Array.isArray(c.aud) ? c.aud : [];
-    const date = (s: unknown) => (typeof s === "number" ? new Date(s * 1000) : undefined);
+    const issuer = str("iss");
     return {
         raw,
         header: {
@@ -90,16 +126,25 @@ export function decodeAccessToken(input: string): DecodedToken {
         },
         claims: c,
         version: str("ver"),
-        issuer: c.iss,
-        issuerKind: issuerKind(c.iss),
+        issuer,
+        issuerKind: issuerKind(issuer),
         tenantId: str("tid"),
         clientId: str("appid") ?? str("azp"),
-        audiences,
+        audiences: strings("aud", c.aud),
         scopes,
-        roles,
+        roles: strings("roles", c.roles),
         callerKind: scopes.length > 0 ? "user" : "application",
-        expiresAt: date(c.exp),
-        notBefore: date(c.nbf),
-        issuedAt: date(c.iat),
+        expiresAt: date("exp"),
+        notBefore: date("nbf"),
+        issuedAt: date("iat"),
+        signature: raw.split(".")[2] ?? "",
+        claimProblems: problems,
     };
+}
+
+/** How a finding names a value of the wrong type, without quoting it. */
+function kind(v: unknown): string {
+    if (v === null) return "null";
+    if (Array.isArray(v)) return "a list";
+    return typeof v === "object" ? "an object" : `a ${typeof v}`;
 }

@@ -2,16 +2,40 @@
  * `npm run token-doctor`: decodes an access token offline and says whether Azure OpenAI / Foundry and the
  * Foundry Local sidecar would accept it, and why not. The CLI (tools/token-doctor.ts) only parses arguments.
  */
+import { looksSecret, WITHHELD } from "../lib/excerpt";
 import { asChecks, checklistJson, type CheckGroup } from "../verify/checklist";
-import type { StackOutputs } from "../verify/outputs";
+import { COGNITIVE_SERVICES_AUDIENCES, FOUNDRY_PROJECT_AUDIENCES } from "./constants";
 import { decodeAccessToken, NotAJwtError, type DecodedToken } from "./decode";
 import { info, type Finding } from "./finding";
-import { assessToken, TARGET_LABELS, type Expectations, type Target } from "./rules";
+import { assessToken, TARGET_LABELS, TARGETS, type Expectations, type Target } from "./rules";
 
 /** Which rules to apply, and what the token should say. */
 export interface DoctorOptions {
-    readonly targets: readonly Target[];
+    /** @default the target the token's audience names (`targetsFor`) */
+    readonly targets?: readonly Target[];
     readonly expect: Expectations;
+}
+
+/** The outputs token-doctor reads: the tenant, and the Foundry Local API app (no secret among them). */
+export interface DoctorOutputs {
+    readonly tenantId: string;
+    readonly foundryLocal?: { readonly clientId: string; readonly appRole?: string | undefined; readonly userScope?: string | undefined } | undefined;
+}
+
+const API_APP_AUDIENCE = /^(?:api:\/\/)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The services a token was issued for, read from its `aud`: Azure OpenAI / Foundry for the Cognitive Services
+ * and Foundry project audiences, the Foundry Local sidecar for an API app (`api://<client-id>` or the bare client
+ * id); both when the audience names neither, so each says why it would refuse the token.
+ */
+export function targetsFor(token: DecodedToken): readonly Target[] {
+    const aud = token.audiences;
+    const cloud = aud.some((a) => COGNITIVE_SERVICES_AUDIENCES.includes(a) || FOUNDRY_PROJECT_AUDIENCES.includes(a));
+    const local = aud.some((a) => API_APP_AUDIENCE.test(a));
+    if (cloud && !local) return ["azure-openai"];
+    if (local && !cloud) return ["foundry-local"];
+    return TARGETS;
 }
 
 /** The checklist and the exit code `npm run token-doctor` ends with. */
@@ -26,7 +50,7 @@ export interface DoctorResult {
 }
 
 /** Expectations taken from stack outputs: the tenant and the Foundry Local API app. */
-export function expectationsFromOutputs(outputs: StackOutputs, now: Date): Expectations {
+export function expectationsFromOutputs(outputs: DoctorOutputs, now: Date): Expectations {
     const fl = outputs.foundryLocal;
     return {
         tenantId: outputs.tenantId,
@@ -44,14 +68,28 @@ export function diagnose(input: string, options: DoctorOptions): DoctorResult {
         if (err instanceof NotAJwtError) return { exitCode: 2, groups: [], error: err.message, accepted: {} };
         throw err;
     }
-    const groups: CheckGroup[] = [{ title: "Token", checks: asChecks("token", describe(token)) }];
+    const targets = options.targets ?? targetsFor(token);
+    const chosen = options.targets ? [] : [info(targets.length === 1
+        ? `judged for ${TARGET_LABELS[targets[0]!]}: the token's audience names it (--for chooses)`
+        : "judged for every target: the token's audience names none of them (--for chooses)")];
+    const groups: CheckGroup[] = [{ title: "Token", checks: asChecks("token", [...describe(token), ...chosen].map(tidy)) }];
     const accepted: Partial<Record<Target, boolean>> = {};
-    for (const target of options.targets) {
+    for (const target of targets) {
         const a = assessToken(token, target, options.expect);
         accepted[target] = a.accepted;
-        groups.push({ title: `${TARGET_LABELS[target]}: ${a.accepted ? "accepted" : "rejected"}`, checks: asChecks(target, a.findings) });
+        groups.push({ title: `${TARGET_LABELS[target]}: ${a.accepted ? "accepted" : "rejected"}`, checks: asChecks(target, a.findings.map(tidy)) });
     }
     return { exitCode: Object.values(accepted).every(Boolean) ? 0 : 1, groups, accepted };
+}
+
+/**
+ * A finding as it may print: its title quotes the token's claims, which are the token holder's to choose — a
+ * claim that looks like a secret is withheld, a long one cut short, control characters escaped (one line each).
+ */
+function tidy(f: Finding): Finding {
+    const title = f.title.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+        .replace(/\S{161,}/g, (word) => (looksSecret(word) ? WITHHELD : `${word.slice(0, 100)}… (${word.length} characters)`));
+    return { ...f, title: looksSecret(title) ? `${title.split(" ").slice(0, 3).join(" ")} ${WITHHELD}` : title };
 }
 
 /** The JSON `--json` prints. */

@@ -40,8 +40,9 @@ export interface Assessment {
 /** Applies the common rules (expiry, tenant, caller) and the target's own rules. */
 export function assessToken(token: DecodedToken, target: Target, expect: Expectations): Assessment {
     const findings = [
+        ...integrityFindings(token),
         ...(target === "azure-openai" ? azureOpenAiFindings(token) : foundryLocalFindings(token, expect.foundryLocal)),
-        expiryFinding(token, expect.now),
+        ...(token.claims.exp !== undefined && !token.expiresAt ? [] : [expiryFinding(token, expect.now)]),
         ...tenantFindings(token, expect.tenantId),
         ...(expect.clientId ? [callerFinding(token, expect.clientId)] : []),
     ];
@@ -49,6 +50,30 @@ export function assessToken(token: DecodedToken, target: Target, expect: Expecta
 }
 
 const minutes = (ms: number) => `${Math.round(ms / 60_000)} min`;
+
+const FORGED = "request a new token from Entra ID (a gateway's credential does this itself); never build or edit one by hand";
+
+/**
+ * What no service accepts, whatever the target: a token without a signature (`alg: none`, or the signature cut
+ * off), one not signed with RS256 (the only algorithm Entra ID signs access tokens with), and claims of a type
+ * or range Entra ID never issues. The signature itself is not checked: only the service receiving the token holds
+ * the keys to (and this tool stays offline).
+ */
+function integrityFindings(token: DecodedToken): Finding[] {
+    const out: Finding[] = [];
+    const alg = token.header.alg;
+    if (alg === undefined || alg.toLowerCase() === "none") {
+        out.push(fail(`the token is unsigned (alg ${alg ?? "missing"})`, "Entra ID signs every access token with RS256; an unsigned token is forged, and every service refuses it", FORGED));
+    } else if (token.signature === "") {
+        out.push(fail(`the token has no signature (alg ${alg}, signature part empty)`, "the signature was cut off or never made; every service refuses the token", FORGED));
+    } else if (alg !== "RS256") {
+        out.push(fail(`the token is signed with ${alg}, not RS256`, "Entra ID signs access tokens with RS256 only; this one was not issued by Entra ID", FORGED));
+    }
+    for (const problem of token.claimProblems) {
+        out.push(fail(problem, "Entra ID never issues such a claim: the token is malformed or was not issued by Entra ID", FORGED));
+    }
+    return out;
+}
 const NEW_TOKEN = "request a new token (a gateway's credential does this itself; access tokens live about an hour)";
 
 function expiryFinding(token: DecodedToken, now: Date): Finding {

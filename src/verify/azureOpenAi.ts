@@ -14,7 +14,7 @@ const BOGUS_KEY = "foundry-entra-verify-not-a-key-00000000000000000000";
 /** What one call told us. `retry`: an RBAC denial that may still be propagating. */
 export type Classified =
     | { readonly outcome: "pass"; readonly title: string }
-    | { readonly outcome: "warn" | "fail"; readonly title: string; readonly cause: string; readonly fix: string }
+    | { readonly outcome: "warn" | "fail"; readonly title: string; readonly cause: string; readonly fix: string; /** A few words for a summary table, e.g. "403 insufficient_permissions". */ readonly reason?: string }
     | { readonly outcome: "retry"; readonly title: string; readonly cause: string; readonly fix: string; /** e.g. "401 PermissionDenied" */ readonly reason: string };
 
 /** An account of the outputs, by name, and the api-version to call it with. */

@@ -3,6 +3,7 @@
  * its cause and fix) or as JSON for pipelines.
  */
 import type { Finding, FindingStatus } from "../token/finding";
+import type { Classified } from "./azureOpenAi";
 
 export interface Check extends Finding {
     /** Stable id for scripts, e.g. `certificate.account.aoai-dev-swc`. */
@@ -30,6 +31,12 @@ const SYMBOL: Readonly<Record<FindingStatus, string>> = { pass: "âœ“", fail: "âœ
 /** Turns findings into checks with ids `<prefix>.<n>`. */
 export function asChecks(prefix: string, findings: readonly Finding[]): Check[] {
     return findings.map((f, i) => ({ ...f, id: `${prefix}.${i + 1}` }));
+}
+
+/** A check from what one call told us; `retry` left over (the wait ran out) is a failure; `data.reason` says why in a few words. */
+export function toCheck(id: string, c: Classified): Check {
+    if (c.outcome === "pass") return { id, status: "pass", title: c.title };
+    return { id, status: c.outcome === "retry" ? "fail" : c.outcome, title: c.title, cause: c.cause, fix: c.fix, ...(c.reason ? { data: { reason: c.reason } } : {}) };
 }
 
 /** Counts passed, failed and warning checks. */

@@ -10,17 +10,24 @@ import { DEFAULT_API_VERSION } from "./azureOpenAi";
 import { checklistJson, renderChecklist, renderSummary, summarize } from "./checklist";
 import { DEFAULT_AUTHORITY_HOST } from "./credentials";
 import { readOutputs } from "./outputs";
-import { DEFAULT_BACKOFF, realClock } from "./retry";
+import { DEFAULT_BACKOFF, realClock, type Clock } from "./retry";
 import { runVerify, type AuthChoice } from "./run";
+import { DEFAULT_SITE_CONCURRENCY, renderSitesTable, sitesJson } from "./sites";
 
 interface Opts {
     outputs?: string; stack?: string; auth: AuthChoice; account: string[]; wait: number; json?: boolean;
     authorityHost: string; apiVersion: string; foundryLocal: boolean; backoffBaseMs: number; backoffCapMs: number;
+    site: string[]; concurrency: number;
 }
 
 const number = (min: number) => (v: string) => {
     const n = Number(v);
     if (!Number.isFinite(n) || n < min) throw new InvalidArgumentError(`expected a number ≥ ${min}`);
+    return n;
+};
+const whole = (min: number) => (v: string) => {
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min}`);
     return n;
 };
 /** Commander parser for an https:// URL option (trailing slashes dropped). */
@@ -43,13 +50,21 @@ function command(): Command {
         .option("--authority-host <url>", "Entra ID authority host (sovereign clouds: https://login.microsoftonline.us, https://login.chinacloudapi.cn)", httpsUrl, DEFAULT_AUTHORITY_HOST)
         .option("--api-version <version>", "Azure OpenAI data-plane api-version", DEFAULT_API_VERSION)
         .option("--no-foundry-local", "skip Foundry Local even when the outputs configure it")
+        .option("--site <name>", "a fleet: check only this site (repeatable)", (v: string, prev: string[]) => [...prev, v], [] as string[])
+        .option("--concurrency <n>", "a fleet: how many sites to check at once", whole(1), DEFAULT_SITE_CONCURRENCY)
         .addOption(new Option("--backoff-base-ms <ms>", "first retry delay").argParser(number(1)).default(DEFAULT_BACKOFF.baseMs).hideHelp())
         .addOption(new Option("--backoff-cap-ms <ms>", "largest retry delay").argParser(number(1)).default(DEFAULT_BACKOFF.capMs).hideHelp());
 }
 
-async function run(o: Opts, io: StdinIo): Promise<number> {
+/** The command's I/O, and the clock its waits run on. */
+export interface VerifyIo extends StdinIo {
+    /** Measures and sleeps the waits for role assignments (tests pass one that does not really sleep). @default the real clock */
+    readonly clock?: Clock;
+}
+
+async function run(o: Opts, io: VerifyIo): Promise<number> {
     const { source, outputs } = await readOutputs(o.outputs, io, o.stack);
-    const groups = await runVerify({
+    const { groups, sites } = await runVerify({
         outputs,
         source,
         auth: o.auth,
@@ -59,14 +74,20 @@ async function run(o: Opts, io: StdinIo): Promise<number> {
         apiVersion: o.apiVersion,
         backoff: { baseMs: o.backoffBaseMs, capMs: Math.max(o.backoffBaseMs, o.backoffCapMs) },
         foundryLocal: o.foundryLocal,
-    }, { clock: realClock, now: () => new Date(), progress: (line) => io.stderr.write(`${line}\n`) });
+        sites: o.site,
+        concurrency: o.concurrency,
+    }, { clock: io.clock ?? realClock, now: () => new Date(), progress: (line) => io.stderr.write(`${line}\n`) });
     const summary = summarize(groups);
-    if (o.json) io.stdout.write(`${JSON.stringify(checklistJson(groups), null, 2)}\n`);
-    else io.stdout.write(`${renderChecklist(groups)}${renderSummary(summary)}\n`);
+    if (o.json) io.stdout.write(`${JSON.stringify(checklistJson(groups, sites ? { sites: sitesJson(sites) } : {}), null, 2)}\n`);
+    else {
+        // A fleet's sites that answer are lines of the table; only the others' checks are spelled out.
+        const answering = new Set(sites?.filter((s) => s.status === "answers").map((s) => s.group));
+        io.stdout.write(`${renderChecklist(groups.filter((g) => !answering.has(g)))}${sites ? `\n${renderSitesTable(sites)}\n` : ""}${renderSummary(summary)}\n`);
+    }
     return summary.ok ? 0 : 1;
 }
 
 /** Runs the command; returns the exit code. */
-export function main(argv: readonly string[], io: StdinIo): Promise<number> {
+export function main(argv: readonly string[], io: VerifyIo): Promise<number> {
     return runCli<Opts>(argv, io, { name: "verify", program: command(), run: (o) => run(o, io), unexpected: (err) => ({ code: 1, line: `verify: ${messageOf(err)}` }) });
 }

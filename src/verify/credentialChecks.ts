@@ -10,6 +10,7 @@ import { assessToken, type Assessment, type Expectations } from "../token/rules"
 import { explainTokenError } from "./aadErrors";
 import { callAccount } from "./azureOpenAi";
 import type { Check, CheckGroup } from "./checklist";
+import type { Finding } from "../token/finding";
 import { acquireToken, CREDENTIAL_LABELS, createCredential, type CredentialKind } from "./credentials";
 import { callFoundryLocal, PROBE_MODEL } from "./foundryLocal";
 import type { StackOutputs } from "./outputs";
@@ -21,14 +22,26 @@ export interface CredentialCheckOptions {
     readonly accounts: readonly string[];
     readonly authorityHost: string;
     readonly apiVersion: string;
-    /** Models `/v1/models` listed, or undefined when Foundry Local is not checked. */
-    readonly foundryLocalModels?: readonly string[];
+    /**
+     * Foundry Local: one endpoint and the models its `/v1/models` listed (called here), or `"token"` for a fleet: only
+     * the token is requested here, and the sites are called by `verifySites`. @default Foundry Local is not checked
+     */
+    readonly foundryLocal?: { readonly endpoint: string; readonly models: readonly string[] } | "token";
     readonly now: () => Date;
     readonly wait: WaitContext;
 }
 
-/** The checklist group of one credential: tokens, account calls and the Foundry Local call. */
-export async function credentialGroup(kind: CredentialKind, o: CredentialCheckOptions): Promise<CheckGroup> {
+/** A Foundry Local token one credential got, and the token rules' findings on it (they explain an `invalid_token`). */
+export interface FoundryLocalToken {
+    readonly raw: string;
+    readonly findings: readonly Finding[];
+}
+
+/**
+ * The checklist group of one credential: tokens, account calls and the Foundry Local call; for a fleet, also the
+ * Foundry Local token the sites are called with.
+ */
+export async function credentialGroup(kind: CredentialKind, o: CredentialCheckOptions): Promise<{ group: CheckGroup; foundryLocalToken?: FoundryLocalToken }> {
     const checks: Check[] = [];
     const title = kind === "certificate" ? `${CREDENTIAL_LABELS[kind]} (thumbprint ${o.outputs.gateway.certificate?.thumbprint})` : CREDENTIAL_LABELS[kind];
     const credential = createCredential(kind, o.outputs, o.authorityHost);
@@ -44,16 +57,17 @@ export async function credentialGroup(kind: CredentialKind, o: CredentialCheckOp
         }
     }
     const fl = o.outputs.foundryLocal;
-    if (fl && o.foundryLocalModels) {
-        const flToken = await tokenCheck(`${kind}.foundryLocal.token`, kind, credential, fl.appScope, o, (t) => assessToken(t, "foundry-local", expectations(o)));
-        checks.push(...flToken.checks);
-        if (flToken.raw) {
-            const raw = flToken.raw;
-            const model = o.foundryLocalModels[0] ?? PROBE_MODEL;
-            checks.push(await callWithRbacWait(`${kind}.foundryLocal.call`, "Foundry Local", () => callFoundryLocal(fl.endpoint, raw, model, flToken.assessment?.findings ?? []), o.wait));
-        }
-    }
-    return { title, checks };
+    const target = o.foundryLocal;
+    if (!fl || !target) return { group: { title, checks } };
+    const flToken = await tokenCheck(`${kind}.foundryLocal.token`, kind, credential, fl.appScope, o, (t) => assessToken(t, "foundry-local", expectations(o)));
+    checks.push(...flToken.checks);
+    const raw = flToken.raw;
+    if (!raw) return { group: { title, checks } };
+    const findings = flToken.assessment?.findings ?? [];
+    if (target === "token") return { group: { title, checks }, foundryLocalToken: { raw, findings } };
+    const model = target.models[0] ?? PROBE_MODEL;
+    checks.push(await callWithRbacWait(`${kind}.foundryLocal.call`, "Foundry Local", () => callFoundryLocal(target.endpoint, raw, model, findings), o.wait));
+    return { group: { title, checks } };
 }
 
 /** The stack's tenant, the gateway as the caller, and the Foundry Local API app. */

@@ -12,6 +12,9 @@ import { networkAdvice, readServiceError, type ServiceError } from "./serviceErr
 export const PROBE_MODEL = "foundry-entra-verify-probe";
 
 const base = (endpoint: string) => endpoint.replace(/\/+$/, "");
+/** Where the endpoint is configured: the single form's key, or a fleet site's. */
+const ENDPOINT_KEYS = "`foundry-entra:foundryLocal.endpoint` (or the site's `endpoint` in `foundryLocal.clusters`) and its ingress";
+const unreachable = (e: ServiceError) => `unreachable (${e.network ?? "no answer"})`;
 
 /** GET /v1/models without a token. */
 export async function listModels(endpoint: string): Promise<{ result: Classified; models: string[] }> {
@@ -21,12 +24,12 @@ export async function listModels(endpoint: string): Promise<{ result: Classified
         res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
     } catch (err) {
         const e = readServiceError(err);
-        return { models: [], result: { outcome: "fail", title: `cannot reach ${url} (${e.network ?? e.message})`, ...networkAdvice(e.network, "the Foundry Local endpoint", "`foundry-entra:foundryLocal.endpoint` and its ingress") } };
+        return { models: [], result: { outcome: "fail", title: `cannot reach ${url} (${e.network ?? e.message})`, reason: unreachable(e), ...networkAdvice(e.network, "the Foundry Local endpoint", ENDPOINT_KEYS) } };
     }
     const text = await res.text();
     if (!res.ok) {
         const code = foundryLocalCode(undefined, text);
-        return { models: [], result: { outcome: "fail", title: `GET /v1/models answered ${res.status}${code ? ` ${code}` : ""}`,
+        return { models: [], result: { outcome: "fail", title: `GET /v1/models answered ${res.status}${code ? ` ${code}` : ""}`, reason: `/v1/models ${res.status}${code ? ` ${code}` : ""}`,
             cause: "the sidecar serves /v1/models without a token; something in front of it (ingress, API management) or another service answers", fix: "check `foundry-entra:foundryLocal.endpoint` and what the ingress routes to" } };
     }
     let models: string[] = [];
@@ -34,7 +37,7 @@ export async function listModels(endpoint: string): Promise<{ result: Classified
         const body = JSON.parse(text) as { data?: { id?: unknown }[] };
         models = (body.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === "string");
     } catch {
-        return { models, result: { outcome: "fail", title: "GET /v1/models did not return JSON", cause: "the endpoint is not Foundry Local's OpenAI-compatible API", fix: "check `foundry-entra:foundryLocal.endpoint`" } };
+        return { models, result: { outcome: "fail", title: "GET /v1/models did not return JSON", reason: "/v1/models not JSON", cause: "the endpoint is not Foundry Local's OpenAI-compatible API", fix: "check `foundry-entra:foundryLocal.endpoint`" } };
     }
     return { models, result: { outcome: "pass", title: `GET /v1/models without a token: ${models.length} model${models.length === 1 ? "" : "s"}${models.length ? ` (${models.slice(0, 3).join(", ")})` : ""}` } };
 }
@@ -53,16 +56,16 @@ export async function callFoundryLocal(endpoint: string, token: string, model: s
 /** Reads the sidecar's answer to the authenticated call into pass, retry (RBAC propagating) or a failure with cause and fix. */
 export function classifyFoundryLocalError(e: ServiceError, model: string, tokenFindings: readonly Finding[]): Classified {
     if (e.status === undefined) {
-        return { outcome: "fail", title: `Foundry Local: cannot reach the endpoint (${e.network ?? e.message})`, ...networkAdvice(e.network, "the Foundry Local endpoint", "`foundry-entra:foundryLocal.endpoint` and its ingress") };
+        return { outcome: "fail", title: `Foundry Local: cannot reach the endpoint (${e.network ?? e.message})`, reason: unreachable(e), ...networkAdvice(e.network, "the Foundry Local endpoint", ENDPOINT_KEYS) };
     }
     const code = foundryLocalCode(e.code, e.message);
     if (code) {
         const x = explainFoundryLocalError(code, tokenFindings);
         const title = `Foundry Local: authenticated call: ${e.status} ${code}: ${e.message}`;
-        return x.retry ? { outcome: "retry", reason: `${e.status} ${code}`, title, cause: x.cause, fix: x.fix } : { outcome: "fail", title, cause: x.cause, fix: x.fix };
+        return x.retry ? { outcome: "retry", reason: `${e.status} ${code}`, title, cause: x.cause, fix: x.fix } : { outcome: "fail", reason: `${e.status} ${code}`, title, cause: x.cause, fix: x.fix };
     }
     if (e.status === 404 || e.status === 400) {
         return { outcome: "pass", title: `Foundry Local: authenticated and authorised (the sidecar let the call through; the model service answered ${e.status} for ${model})` };
     }
-    return { outcome: "fail", title: `Foundry Local: authenticated call: ${e.status} ${e.code ?? ""}: ${e.message}`, cause: "unexpected answer from the Foundry Local endpoint", fix: "check the inference operator's logs on the cluster" };
+    return { outcome: "fail", title: `Foundry Local: authenticated call: ${e.status} ${e.code ?? ""}: ${e.message}`, reason: `${e.status} ${e.code ?? ""}`.trim(), cause: "unexpected answer from the Foundry Local endpoint", fix: "check the inference operator's logs on the cluster" };
 }

@@ -41,12 +41,12 @@ export const FOUNDRY_LOCAL_ERRORS: Readonly<Record<FoundryLocalErrorCode, Foundr
     insufficient_permissions: {
         statuses: [403], retry: true,
         cause: "the caller has no Azure RBAC role at the connected cluster's scope (or it has not propagated yet)",
-        fix: "the gateway gets Cognitive Services OpenAI User on the cluster from ArcCluster; others through `foundry-entra:access` or `foundry-entra:managedIdentities` with `accounts: [foundry-local]`; run `pulumi up`; assignments take up to 5 minutes to propagate and the sidecar caches RBAC answers up to 300 s (rerun with a larger --wait)",
+        fix: "the gateway gets Cognitive Services OpenAI User on the cluster from ArcCluster (on a fleet with `grantScope: resourceGroup`, on its resource group); others through `foundry-entra:access` or `foundry-entra:managedIdentities` with `accounts: [foundry-local]` (or `foundry-local/<cluster>` for one site of a fleet); run `pulumi up`; assignments take up to 5 minutes to propagate and the sidecar caches RBAC answers up to 300 s (rerun with a larger --wait)",
     },
     rbac_check_unavailable: {
         statuses: [500, 503], retry: false,
         cause: "the sidecar could not check RBAC: the cluster's Arc identity cannot read role assignments at the cluster scope, or the cluster cannot reach Azure Resource Manager",
-        fix: "ArcCluster gives the cluster's own Arc identity Cognitive Services OpenAI User at the cluster scope (`foundry-entra:foundryLocal.cluster`): run `pulumi up`; by hand: `az role assignment create --assignee <az connectedk8s show --query identity.principalId> --role \"Cognitive Services OpenAI User\" --scope <foundryLocal.clusterId>`; check the cluster's outbound access to management.azure.com",
+        fix: "ArcCluster gives the cluster's own Arc identity Cognitive Services OpenAI User at the cluster scope (`foundry-entra:foundryLocal.cluster`, or each of `foundryLocal.clusters`): run `pulumi up`; by hand: `az role assignment create --assignee <az connectedk8s show --query identity.principalId> --role \"Cognitive Services OpenAI User\" --scope <foundryLocal.clusterId, or foundryLocal.sites.<cluster>.clusterId>`; check the cluster's outbound access to management.azure.com",
     },
 };
 

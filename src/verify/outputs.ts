@@ -7,7 +7,7 @@
 import { z } from "zod";
 import type { StdinIo } from "../lib/cli";
 import {
-    AccountSchema, CertificateSchema, CertificateSlotSchema, ClientSecretSchema, ClientSecretSlotSchema, DeploymentSchema, FoundryLocalSchema,
+    AccountSchema, CertificateSchema, CertificateSlotSchema, ClientSecretSchema, ClientSecretSlotSchema, DeploymentSchema, FOUNDRY_LOCAL_REACHABLE, FoundryLocalSchema,
     GatewaySchema, OutputsError, parseJson, parseOutputs as parseWith, readOutputsText, redactedSecrets, StackOutputsSchema,
 } from "../outputs";
 
@@ -20,7 +20,7 @@ export const VerifyOutputsSchema = StackOutputsSchema.extend({
             .extend({ slots: z.array(ClientSecretSlotSchema.omit({ generation: true })).optional() }).optional(),
     }),
     accounts: z.record(z.string(), AccountSchema.extend({ deployments: z.array(DeploymentSchema.pick({ name: true })).default([]) })).default({}),
-    foundryLocal: FoundryLocalSchema.omit({ scopeId: true, appRoleId: true }).optional(),
+    foundryLocal: FoundryLocalSchema.omit({ scopeId: true, appRoleId: true }).refine(...FOUNDRY_LOCAL_REACHABLE).optional(),
 });
 
 /** Parsed stack outputs. */

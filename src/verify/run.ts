@@ -4,14 +4,16 @@
  * is off, and that Foundry Local accepts the gateway. Returns the checklist; the CLI prints it.
  */
 import { CliError } from "../lib/cli";
-import { asChecks, type Check, type CheckGroup } from "./checklist";
-import { probeKeyAuth, type Classified } from "./azureOpenAi";
+import { excerpt } from "../lib/names";
+import { asChecks, toCheck, type Check, type CheckGroup } from "./checklist";
+import { probeKeyAuth } from "./azureOpenAi";
 import { configuredCredentials, type CredentialKind } from "./credentials";
-import { credentialGroup } from "./credentialChecks";
+import { credentialGroup, type FoundryLocalToken } from "./credentialChecks";
 import { listModels } from "./foundryLocal";
 import { certificateConsistency, expiryFindings } from "./localChecks";
 import type { StackOutputs } from "./outputs";
 import { WaitBudget, type BackoffPolicy, type Clock } from "./retry";
+import { DEFAULT_SITE_CONCURRENCY, fleetSites, verifySites, type SiteRef, type SiteResult } from "./sites";
 
 /** The `--auth` choices. */
 export type AuthChoice = CredentialKind | "all";
@@ -32,6 +34,16 @@ export interface VerifyOptions {
     readonly backoff: BackoffPolicy;
     /** Check Foundry Local when the outputs configure it. @default true */
     readonly foundryLocal: boolean;
+    /** Sites of a fleet to check. @default every site */
+    readonly sites?: readonly string[];
+    /** Sites of a fleet checked at once. @default DEFAULT_SITE_CONCURRENCY */
+    readonly concurrency?: number;
+}
+
+/** The checklist, and for a fleet each site's result (its checks are in the checklist too). */
+export interface VerifyResult {
+    readonly groups: CheckGroup[];
+    readonly sites?: readonly SiteResult[];
 }
 
 /** Time and output, injected so tests need no real waits. */
@@ -45,10 +57,11 @@ export interface VerifyDeps {
 /** Bad arguments (an unknown account name): the CLI exits 2. */
 export class UsageError extends CliError {}
 
-/** Runs every check and returns the checklist; throws UsageError for an unknown --account. */
-export async function runVerify(o: VerifyOptions, deps: VerifyDeps): Promise<CheckGroup[]> {
+/** Runs every check and returns the checklist; throws UsageError for an unknown --account or --site. */
+export async function runVerify(o: VerifyOptions, deps: VerifyDeps): Promise<VerifyResult> {
     const { outputs } = o;
     const accountNames = selectAccounts(outputs, o.accounts);
+    const fleet = o.foundryLocal ? selectSites(fleetSites(outputs), o.sites) : undefined;
     const configured = configuredCredentials(outputs);
     const kinds = o.auth === "all" ? configured : [o.auth];
     const groups: CheckGroup[] = [outputsGroup(o, kinds, configured, deps.now())];
@@ -67,25 +80,41 @@ export async function runVerify(o: VerifyOptions, deps: VerifyDeps): Promise<Che
     }
     groups.push({ title: "Key-based auth is off", checks: keyChecks });
 
-    const fl = o.foundryLocal ? outputs.foundryLocal : undefined;
-    let models: string[] | undefined;
-    if (fl) {
-        deps.progress(`checking Foundry Local at ${fl.endpoint}…`);
-        const listed = await listModels(fl.endpoint);
-        models = listed.models;
-        groups.push({ title: `Foundry Local endpoint ${fl.endpoint}`, checks: [toCheck("foundryLocal.models", listed.result)] });
+    const endpoint = o.foundryLocal && !fleet ? outputs.foundryLocal?.endpoint : undefined;
+    let single: { endpoint: string; models: string[] } | undefined;
+    if (endpoint) {
+        deps.progress(`checking Foundry Local at ${endpoint}…`);
+        const listed = await listModels(endpoint);
+        single = { endpoint, models: listed.models };
+        groups.push({ title: `Foundry Local endpoint ${endpoint}`, checks: [toCheck("foundryLocal.models", listed.result)] });
     }
 
     const budget = new WaitBudget(o.waitSeconds * 1000, deps.clock);
+    const wait = { budget, policy: o.backoff, clock: deps.clock, progress: deps.progress };
+    const tokens = new Map<CredentialKind, FoundryLocalToken>();
     for (const kind of kinds.filter((k) => configured.includes(k))) {
         deps.progress(`checking the ${kind} credential…`);
-        groups.push(await credentialGroup(kind, {
+        const { group, foundryLocalToken } = await credentialGroup(kind, {
             outputs, accounts: accountNames, authorityHost: o.authorityHost, apiVersion: o.apiVersion, now: deps.now,
-            ...(models ? { foundryLocalModels: models } : {}),
-            wait: { budget, policy: o.backoff, clock: deps.clock, progress: deps.progress },
-        }));
+            ...(single ? { foundryLocal: single } : fleet ? { foundryLocal: "token" as const } : {}),
+            wait,
+        });
+        groups.push(group);
+        if (foundryLocalToken) tokens.set(kind, foundryLocalToken);
     }
-    return groups;
+    if (!fleet) return { groups };
+    const sites = await verifySites(fleet, { tokens, concurrency: o.concurrency ?? DEFAULT_SITE_CONCURRENCY, wait });
+    return { groups: [...groups, ...sites.map((s) => s.group)], sites };
+}
+
+/** The fleet's sites to check (all unless --site names some), or undefined for one cluster. */
+function selectSites(all: SiteRef[] | undefined, wanted: readonly string[] | undefined): SiteRef[] | undefined {
+    if (!wanted || wanted.length === 0) return all;
+    if (!all) throw new UsageError(`--site ${wanted.join(", ")}: the outputs describe one Foundry Local cluster (foundryLocal.endpoint), not a fleet's sites`);
+    const byName = new Map(all.map((s) => [s.name.toLowerCase(), s]));
+    const unknown = wanted.filter((w) => !byName.has(w.toLowerCase()));
+    if (unknown.length) throw new UsageError(`--site ${unknown.join(", ")}: no such site in the outputs' foundryLocal.sites; have: ${excerpt(all.map((s) => s.name))}`);
+    return all.filter((s) => wanted.some((w) => w.toLowerCase() === s.name.toLowerCase()));
 }
 
 function selectAccounts(outputs: StackOutputs, wanted: readonly string[] | undefined): string[] {
@@ -96,11 +125,16 @@ function selectAccounts(outputs: StackOutputs, wanted: readonly string[] | undef
     return [...wanted];
 }
 
+function foundryLocalWord(outputs: StackOutputs): string {
+    const sites = outputs.foundryLocal?.sites;
+    return sites ? `, Foundry Local on ${Object.keys(sites).length} sites` : outputs.foundryLocal ? ", Foundry Local" : "";
+}
+
 function outputsGroup(o: VerifyOptions, kinds: readonly CredentialKind[], configured: readonly CredentialKind[], now: Date): CheckGroup {
     const { outputs } = o;
     const checks: Check[] = [{
         id: "outputs.read", status: "pass",
-        title: `${o.source}: tenant ${outputs.tenantId}, gateway ${outputs.gateway.clientId}, credentials: ${configured.join(", ") || "none"}, ${Object.keys(outputs.accounts).length} accounts${outputs.foundryLocal ? ", Foundry Local" : ""}`,
+        title: `${o.source}: tenant ${outputs.tenantId}, gateway ${outputs.gateway.clientId}, credentials: ${configured.join(", ") || "none"}, ${Object.keys(outputs.accounts).length} accounts${foundryLocalWord(outputs)}`,
     }];
     for (const k of kinds.filter((k) => !configured.includes(k))) {
         checks.push({ id: `outputs.${k}`, status: "fail", title: `--auth ${k}: the outputs hold no ${k === "certificate" ? "gateway.certificate" : "gateway.clientSecret"}`, cause: `the stack's \`foundry-entra:gateway.${k === "certificate" ? "certificate" : "clientSecret"}\` is false`, fix: `enable it in the stack config and run \`pulumi up\`, or pick another --auth` });
@@ -111,7 +145,4 @@ function outputsGroup(o: VerifyOptions, kinds: readonly CredentialKind[], config
     return { title: "Stack outputs", checks };
 }
 
-const toCheck = (id: string, c: Classified): Check => (c.outcome === "pass"
-    ? { id, status: "pass", title: c.title }
-    : { id, status: c.outcome === "retry" ? "fail" : c.outcome, title: c.title, cause: c.cause, fix: c.fix });
 

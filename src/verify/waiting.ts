@@ -30,7 +30,7 @@ export async function callWithRbacWait(id: string, label: string, call: () => Pr
     const waited = outcome.attempts > 1 ? ` (after ${outcome.attempts} attempts, ${data.waitedSeconds} s waiting for RBAC)` : "";
     if (r.outcome === "pass") return { id, status: "pass", title: `${r.title}${waited}`, data };
     if (r.outcome === "retry") {
-        return { id, status: "fail", title: `${label}: RBAC has not propagated after ${data.waitedSeconds} s of --wait ${ctx.budget.totalMs / 1000} s (${outcome.attempts} attempts; last: ${r.title})`, cause: r.cause, fix: r.fix, data };
+        return { id, status: "fail", title: `${label}: RBAC has not propagated after ${data.waitedSeconds} s of --wait ${ctx.budget.totalMs / 1000} s (${outcome.attempts} attempts; last: ${r.title})`, cause: r.cause, fix: r.fix, data: { ...data, reason: r.reason } };
     }
-    return { id, status: r.outcome, title: `${r.title}${waited}`, cause: r.cause, fix: r.fix, data };
+    return { id, status: r.outcome, title: `${r.title}${waited}`, cause: r.cause, fix: r.fix, data: { ...data, ...(r.reason ? { reason: r.reason } : {}) } };
 }

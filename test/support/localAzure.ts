@@ -10,7 +10,7 @@ import { runProgram } from "../../harness/run";
 import { config } from "../helpers";
 import { FakeAzureOpenAI } from "./fakeAzureOpenAi";
 import { FakeFoundryLocal } from "./fakeFoundryLocal";
-import { createTestPki, type TestPki } from "./tls";
+import { testPki, type TestPki } from "./tls";
 import { TokenService } from "./tokenService";
 
 /** The stack outputs as the JSON file `pulumi stack output --json --show-secrets` writes. */
@@ -49,7 +49,7 @@ export async function programOutputs(now: Date): Promise<OutputsJson> {
 
 export class LocalAzure {
     readonly dir = mkdtempSync(join(tmpdir(), "foundry-entra-verify-"));
-    readonly pki: TestPki = createTestPki(this.dir);
+    readonly pki: TestPki = testPki();
     readonly tokens: TokenService;
     readonly accounts = new Map<string, FakeAzureOpenAI>();
     readonly foundryLocal: FakeFoundryLocal;

@@ -1,11 +1,12 @@
 /**
  * A throw-away PKI for the local servers: a test CA, a server certificate for 127.0.0.1 signed by it, and
  * self-signed client certificates (the "other certificate" an app registration may hold). Keys come from
- * node:crypto, certificates from node-forge. Nothing here is trusted outside the test: child processes trust
- * the CA through NODE_EXTRA_CA_CERTS, which Node 20 applies to both https and fetch (undici).
+ * node:crypto, certificates from node-forge. The CA and server certificate are made once per test run by
+ * test/support/globalSetup.ts, which has every test worker and child process trust the CA through
+ * NODE_EXTRA_CA_CERTS (Node 20 applies it to both https and fetch, undici); nothing outside the run trusts it.
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import forge from "node-forge";
 
@@ -41,8 +42,12 @@ function baseCertificate(publicKey: forge.pki.rsa.PublicKey, cn: string, notBefo
 
 const hoursFromNow = (h: number) => new Date(Date.now() + h * 3_600_000);
 
-/** Creates the CA and the server certificate, and writes the CA to `<dir>/test-ca.pem`. */
-export function createTestPki(dir: string): TestPki {
+/** The environment variable naming the folder the run's PKI was written to (set by the global setup). */
+export const PKI_DIR_ENV = "FOUNDRY_ENTRA_TEST_PKI";
+const FILES = { ca: "test-ca.pem", key: "server-key.pem", cert: "server-cert.pem" } as const;
+
+/** Creates the CA and the server certificate and writes them to `dir` (the CA as `test-ca.pem`). */
+export function writeTestPki(dir: string): TestPki {
     const ca = rsaKeys();
     const caCert = baseCertificate(ca.forgePublic, "foundry-entra test CA", hoursFromNow(-1), hoursFromNow(24));
     caCert.setIssuer(caCert.subject.attributes);
@@ -61,9 +66,23 @@ export function createTestPki(dir: string): TestPki {
     srvCert.sign(ca.forgeKey, forge.md.sha256.create());
 
     const caPem = forge.pki.certificateToPem(caCert);
-    const caFile = join(dir, "test-ca.pem");
+    const caFile = join(dir, FILES.ca);
+    const server = { keyPem: srv.keyPem, certPem: forge.pki.certificateToPem(srvCert) };
     writeFileSync(caFile, caPem);
-    return { caPem, caFile, server: { keyPem: srv.keyPem, certPem: forge.pki.certificateToPem(srvCert) } };
+    writeFileSync(join(dir, FILES.key), server.keyPem, { mode: 0o600 });
+    writeFileSync(join(dir, FILES.cert), server.certPem);
+    return { caPem, caFile, server };
+}
+
+let runPki: TestPki | undefined;
+
+/** The test run's PKI, which this process trusts (see test/support/globalSetup.ts). */
+export function testPki(): TestPki {
+    const dir = process.env[PKI_DIR_ENV];
+    if (!dir) throw new Error(`${PKI_DIR_ENV} is not set: run the tests with vitest (vitest.config.mts names the global setup that makes the test PKI)`);
+    const read = (name: string) => readFileSync(join(dir, name), "utf8");
+    runPki ??= { caPem: read(FILES.ca), caFile: join(dir, FILES.ca), server: { keyPem: read(FILES.key), certPem: read(FILES.cert) } };
+    return runPki;
 }
 
 /** A self-signed client certificate, like the one an app registration holds. */
