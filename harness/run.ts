@@ -114,6 +114,12 @@ async function runOnce(options: HarnessOptions): Promise<RunResult> {
     let rawOutputs: Record<string, unknown>;
     const secretOutputPaths: string[] = [];
     let outputs: Record<string, unknown>;
+    // The SDK stamps every promise it makes with `new Error().stack` (debuggablePromise in
+    // @pulumi/pulumi/runtime/debuggable.js, printed only for PULUMI_DEBUG_PROMISE_LEAKS): formatting those stacks was
+    // over half of a run's time (npm run bench). No stack frames while the program runs; our own errors carry their
+    // meaning in the message. FOUNDRY_ENTRA_STACKS=1 keeps them, for debugging the program.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS && process.env.FOUNDRY_ENTRA_STACKS !== "1") Error.stackTraceLimit = 0;
     try {
         try {
             rawOutputs = await program({ now: options.now ?? DEFAULT_NOW });
@@ -125,6 +131,7 @@ async function runOnce(options: HarnessOptions): Promise<RunResult> {
         await waitForRegistrations();
     } finally {
         console.warn = consoleWarn;
+        Error.stackTraceLimit = stackTraceLimit;
     }
 
     const resources = recorder.resources.map((r) => {

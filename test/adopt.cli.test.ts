@@ -22,7 +22,10 @@ import { planStack, type PlanReport } from "../src/plan/cli";
 import { buildModel } from "../src/render/model";
 import { readPriorState } from "../src/plan/state";
 import { RT } from "./helpers";
-import { runCli, type CliResult } from "./support/cli";
+import { ClientSecretCredential } from "@azure/identity";
+import { main as adoptMain } from "../src/adopt/cli";
+import { authorityOptions } from "../src/verify/credentials";
+import { capturedIo, ROOT, runCli, type CliResult } from "./support/cli";
 import { FakeTenant } from "./support/fakeTenant";
 import {
     ACCOUNT_ID, AZURE_CLI, CLUSTER_ID, DEPLOYMENT_ID, GUIDE_STACK_YAML, guideTenant, IDS, PORTAL_CERT_THUMBPRINT, TENANT_ID,
@@ -68,8 +71,28 @@ function reset(): void {
 /** The last line on stderr (progress lines come before it). */
 const lastLine = (r: CliResult) => r.stderr.trim().split("\n").at(-1) ?? "";
 
+const adoptArgs = (extra: readonly string[]) => ["--config", stackFile, "--authority-host", tokens.url, "--graph-endpoint", tenant.url, "--arm-endpoint", tenant.url, "--now", NOW, ...extra];
+
+/**
+ * adopt in this process (its `main`): the same command with a client-secret credential for the runner against the
+ * local token service, and waits that return at once but are recorded. The real process is run above and below.
+ */
+async function adoptHere(extra: string[] = []): Promise<CliResult & { slept: number[] }> {
+    const { io, result } = capturedIo();
+    const slept: number[] = [];
+    const code = await adoptMain(adoptArgs(extra), {
+        ...io, cwd: ROOT, projectDir: ROOT,
+        credential: (tenantId, authorityHost) => new ClientSecretCredential(tenantId, RUNNER.clientId, RUNNER.secret, authorityOptions(authorityHost ?? tokens.url)),
+        sleep: (ms) => {
+            slept.push(ms);
+            return Promise.resolve();
+        },
+    });
+    return { ...result(code), slept };
+}
+
 function adopt(extra: string[] = []): Promise<CliResult> {
-    return runCli("adopt", ["--config", stackFile, "--authority-host", tokens.url, "--graph-endpoint", tenant.url, "--arm-endpoint", tenant.url, "--now", NOW, ...extra], {
+    return runCli("adopt", adoptArgs(extra), {
         env: { AZURE_TENANT_ID: TENANT_ID, AZURE_CLIENT_ID: RUNNER.clientId, AZURE_CLIENT_SECRET: RUNNER.secret, AZURE_TOKEN_CREDENTIALS: "EnvironmentCredential" },
     });
 }
@@ -252,18 +275,19 @@ describe("adopt against a tenant that answers back", () => {
     it("waits as 429's Retry-After asks, says so, and carries on", async () => {
         tenant.throttle.set("/v1.0/applications", { count: 1, retryAfter: "1" });
         tenant.throttle.set(`${ACCOUNT_ID}/providers/Microsoft.Authorization/roleAssignments`, { count: 1, retryAfter: "1" });
-        const r = await adopt(["--format", "json"]);
+        const r = await adoptHere(["--format", "json"]);
         expect(r.code, r.stderr).toBe(0);
         expect(r.stderr).toMatch(/adopt: Graph is throttling \(429 TooManyRequests\); waiting 1 s as Retry-After asks, then retrying to list app registrations named "ai-gateway-dev" \(1 of 6\)/);
         expect(r.stderr).toMatch(/adopt: ARM is throttling \(429 TooManyRequests\); waiting 1 s as Retry-After asks, then retrying to list the role assignments at/);
         const apps = tenant.calls.filter((c) => c.path === "/v1.0/applications");
         expect(apps.slice(0, 2).map((c) => c.status)).toEqual([429, 200]);
+        expect(r.slept, "it waited what Retry-After asked, twice").toEqual([1000, 1000]);
         expect(json(r).written).toBe(false);
     });
 
     it("names the Graph permission it lacks (403), and writes nothing", async () => {
         tenant.deny.add(/^\/v1\.0\/users\//);
-        const r = await adopt();
+        const r = await adoptHere();
         expect(r.code).toBe(1);
         expect(lastLine(r)).toBe("adopt: Graph refused to look up user alice@contoso.com (403: Authorization_RequestDenied: Insufficient privileges to complete the operation.); " +
             "the identity adopt signs in as needs the Microsoft Graph permission User.Read.All (or User.ReadBasic.All, Directory.Read.All)");
@@ -272,7 +296,7 @@ describe("adopt against a tenant that answers back", () => {
 
     it("names the Azure action it lacks (403 AuthorizationFailed)", async () => {
         tenant.deny.add(/\/providers\/Microsoft\.Authorization\/roleAssignments$/);
-        const r = await adopt();
+        const r = await adoptHere();
         expect(r.code).toBe(1);
         expect(lastLine(r)).toMatch(/^adopt: ARM refused to list the role assignments at \/subscriptions\/.+ \(403: AuthorizationFailed\); the identity adopt signs in as needs Microsoft\.Authorization\/roleAssignments\/read \(the Azure role Reader at /);
     });
@@ -280,7 +304,7 @@ describe("adopt against a tenant that answers back", () => {
     it("refuses two app registrations with the gateway's name, listing both, and writes nothing", async () => {
         const copy = { ...guideTenant().applications[1]!, id: "9a0f3c11-2b4d-4e6f-8a1b-3c5d7e9f1aff", appId: "c1e2d3f4-5a6b-4c7d-8e9f-0a1b2c3d4eff", createdDateTime: "2026-01-20T08:00:00Z" };
         tenant.data.applications = [...guideTenant().applications, copy];
-        const r = await adopt(["--write"]);
+        const r = await adoptHere(["--write"]);
         expect(r.code).toBe(1);
         expect(r.stdout).toContain(`gateway app registration "ai-gateway-dev": 2 app registrations have this name (client id ${IDS.gatewayAppId}, object id ${IDS.gatewayApp}, created 2026-01-10; ` +
             `client id ${copy.appId}, object id ${copy.id}, created 2026-01-20)`);

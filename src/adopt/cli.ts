@@ -34,6 +34,8 @@ export interface AdoptIo extends CommandIo {
     readonly projectDir: string;
     /** The credential to sign in with. @default DefaultAzureCredential for the pinned tenant */
     readonly credential?: (tenantId: string, authorityHost: string | undefined) => TokenCredential;
+    /** How it waits when a service throttles (Retry-After). @default setTimeout */
+    readonly sleep?: (ms: number) => Promise<void>;
 }
 
 interface Options {
@@ -173,6 +175,7 @@ async function run(opts: Options, io: AdoptIo): Promise<number> {
         ?? new DefaultAzureCredential({ tenantId: pins.tenantId, ...(opts.authorityHost ? authorityOptions(opts.authorityHost) : {}) });
     const rest = new AzureRest({
         credential, progress,
+        ...(io.sleep ? { sleep: io.sleep } : {}),
         ...(opts.graphEndpoint ? { graphEndpoint: opts.graphEndpoint } : {}),
         ...(opts.armEndpoint ? { armEndpoint: opts.armEndpoint } : {}),
     });
