@@ -19,7 +19,8 @@
  * Sampling: an up on the day before, the day of and the day after every date the previous up announced
  * (`nextRotationOn`, each credential's expiry), and at least every 7 days otherwise. On the days skipped nothing is
  * due; the pure planner is checked for every day and hour of many configurations in `rotation.test.ts`, and
- * FOUNDRY_ENTRA_LONG_TESTS=1 runs the boundary secret with an up on every single day and compares the histories.
+ * `npm run test:long` (FOUNDRY_ENTRA_LONG_TESTS=1; .ci/run and the pull-request workflow run it) runs the boundary secret
+ * with an up on every single day and compares the histories.
  *
  * Time of day: a rotated client secret's end date is its generation's start (00:00 UTC of the due day) plus
  * `validityDays`, so an up at 13:00 leaves the previous secret 13 hours less overlap; config validation asks rotated
