@@ -92,7 +92,7 @@ describe.each(STACK_FILES)("the program's outputs for %s", (file) => {
     it("emit no key the schema does not name", () => {
         const unknown = unknownOutputPaths(shown(runOf(file)));
         expect(unknown, `the program emits outputs src/outputs/ does not know (${unknown.join(", ")}): add each to the schema in ` +
-            "src/outputs/schema.ts and to the README's Outputs reference, so the tools that read the outputs know it").toEqual([]);
+            "src/outputs/schema.ts and to docs/outputs.md, so the tools that read the outputs know it").toEqual([]);
     });
 });
 

@@ -82,10 +82,10 @@ describe("--format mermaid", () => {
         expect(db.getEdges()).toHaveLength(1);
     });
 
-    it(`is the diagram the README shows for the staging stack (regenerate: ${PIN_COMMAND})`, async () => {
+    it(`is the diagram docs/stack.md shows for the staging stack (regenerate: ${PIN_COMMAND})`, async () => {
         const staging = buildModel(await stackRun(DIAGRAM_STACK_FILE, { now: NOW }), NOW);
-        const doc = readFileSync(join(ROOT, "README.md"), "utf8");
-        expect(mermaidBlock(doc)?.body, `the README's diagram is not the staging stack's: ${PIN_COMMAND}`).toBe(renderMermaid(staging));
+        const doc = readFileSync(join(ROOT, "docs", "stack.md"), "utf8");
+        expect(mermaidBlock(doc)?.body, `docs/stack.md's diagram is not the staging stack's: ${PIN_COMMAND}`).toBe(renderMermaid(staging));
     });
 
     it("rejects a broken flowchart (the parser is real)", async () => {

@@ -2,7 +2,7 @@
  * The README walk-through's step 2, rehearsed: in a copy of the repository, the names in the three stack files are
  * replaced (accounts, resource groups, users, groups, object ids, Arc clusters; read from the files, so this works
  * on the example's names and on a team's own after its real step 2), the one command step 2 names runs
- * (`npm run pin -- --write`, in-process), and the tests CI runs that read the shipped stacks or the README run on
+ * (`npm run pin -- --write`, in-process), and the tests CI runs that read the shipped stacks or the staging diagram run on
  * the copy, as vitest in a child process. A walk-through that ends red fails here. The type check is not run
  * again: the step changes no TypeScript (checked below), so it would check the very files the suite's does.
  */
@@ -54,7 +54,7 @@ function replaceAll(text: string, edits: readonly [string, string][]): string {
     return out;
 }
 
-/** The tests CI runs that read the shipped stack files or the README's diagram. */
+/** The tests CI runs that read the shipped stack files or the staging diagram (docs/stack.md). */
 const NAME_DEPENDENT = [
     "test/urns.test.ts", "test/render.mermaid.test.ts", "test/protection.test.ts", "test/environments.test.ts",
     "test/secrets.test.ts", "test/outputsContract.test.ts", "policy/stacks.test.ts",
@@ -126,10 +126,10 @@ describe("the walk-through's step 2 (your names in the stack files)", () => {
         expect(step.indexOf(PIN_COMMAND)).toBeLessThan(step.indexOf("npm test"));
     });
 
-    it("rewrites the pins of the three stacks and the README's diagram with that command, and no TypeScript", () => {
+    it("rewrites the pins of the three stacks and the staging diagram with that command, and no TypeScript", () => {
         expect(pinned.code, pinned.stderr).toBe(0);
         expect(pinned.stdout.trim().split("\n").sort()).toEqual([
-            "wrote README.md", "wrote test/fixtures/urns/dev.json", "wrote test/fixtures/urns/prod.json", "wrote test/fixtures/urns/staging.json",
+            "wrote docs/stack.md", "wrote test/fixtures/urns/dev.json", "wrote test/fixtures/urns/prod.json", "wrote test/fixtures/urns/staging.json",
         ]);
         const read = (dir: string, file: string) => {
             try {
@@ -139,13 +139,13 @@ describe("the walk-through's step 2 (your names in the stack files)", () => {
             }
         };
         const changed = files.filter((f) => read(ROOT, f) !== read(copy, f)).sort();
-        expect(changed).toEqual(["Pulumi.dev.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml", "README.md",
+        expect(changed).toEqual(["Pulumi.dev.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml", "docs/stack.md",
             "test/fixtures/urns/dev.json", "test/fixtures/urns/prod.json", "test/fixtures/urns/staging.json"]);
         // Not vacuous: each stack had names to change (accounts and resource groups at least).
         for (const file of STACK_FILES) expect(renamed.get(file), file).toBeGreaterThanOrEqual(2);
     });
 
-    it("ends with the tests that read the stacks and the README green on the copy", async () => {
+    it("ends with the tests that read the stacks and the diagram green on the copy", async () => {
         const r = await suite;
         const tail = `${r.stdout}\n${r.stderr}`.split("\n").filter((l) => /FAIL|Error|expected|✗|×|Tests|Test Files/.test(l)).slice(0, 40).join("\n");
         expect(r.code, `vitest on the walked-through copy:\n${tail}`).toBe(0);

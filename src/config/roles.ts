@@ -1,6 +1,6 @@
 /**
  * Azure built-in roles this project hands out, and how the config's role words map onto them.
- * GUIDs are the same in every tenant (see README, "Roles").
+ * GUIDs are the same in every tenant (see docs/configuration.md, "Roles").
  */
 
 import { excerpt } from "../lib/excerpt";

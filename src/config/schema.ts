@@ -1,7 +1,7 @@
 /**
  * The stack configuration contract: one zod schema per config key of the `foundry-entra` namespace.
  * Field-level rules live here; rules that relate fields to each other live in `validate.ts`.
- * Every key is documented in the README's configuration reference.
+ * Every key is documented in docs/configuration.md.
  */
 import { z } from "zod";
 import { excerpt } from "../lib/excerpt";

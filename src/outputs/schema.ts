@@ -1,5 +1,5 @@
 /**
- * The consumer side of the stack-outputs contract (README "Outputs reference", produced by src/program.ts): what
+ * The consumer side of the stack-outputs contract (docs/outputs.md, produced by src/program.ts): what
  * `pulumi stack output --json [--show-secrets]` prints, as a zod schema. Unknown keys are ignored, so newer
  * stacks still parse; the secret outputs may be "[secret]" (a consumer that needs their values says so when
  * parsing: `ParseOptions.secrets`, parse.ts).
@@ -9,7 +9,7 @@
  * Each tool parses with its own view built from the schemas exported here (src/gateway/outputs.ts,
  * src/verify/outputs.ts): the keys it reads, and required what it needs, so a key it does not read is never
  * a reason to refuse a file. test/outputsContract.test.ts checks that the program's outputs parse and
- * that every key it emits is named here: add a new output here and in the README's Outputs reference.
+ * that every key it emits is named here: add a new output here and in docs/outputs.md.
  */
 import { z } from "zod";
 import { GUID_PATTERN } from "../config/roles";

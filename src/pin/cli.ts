@@ -1,7 +1,7 @@
 /**
  * The `pin` command: what depends on resource names, brought up to date from the stack files in one step.
  * Renaming resources in a stack file (step 2 of the README's walk-through: your accounts, groups, clusters)
- * changes their URNs, which test/urns.test.ts pins in test/fixtures/urns/, and the staging diagram the README
+ * changes their URNs, which test/urns.test.ts pins in test/fixtures/urns/, and the staging diagram docs/stack.md
  * shows. `npm run pin` says what is out of date (exit 1); `npm run pin -- --write` rewrites it (exit 0). Exit 0
  * when all is up to date, 2 for bad usage or a stack the program refuses. Renders offline, under mocks.
  *
@@ -28,8 +28,11 @@ export const PINNED_STACKS = [
     { pin: "staging", file: "Pulumi.staging.yaml" },
 ] as const;
 
-/** The stack whose diagram the README shows. */
+/** The stack whose diagram docs/stack.md shows. */
 export const DIAGRAM_STACK_FILE = "Pulumi.staging.yaml";
+
+/** The page that shows it, relative to the project. */
+export const DIAGRAM_DOC = "docs/stack.md";
 
 /** Where a stack's URNs are pinned, relative to the project. */
 export const pinFile = (pin: string) => `test/fixtures/urns/${pin}.json`;
@@ -67,11 +70,11 @@ export async function pinnedFiles(root: string, render: StackRenderer = runProgr
         };
         files.set(pinFile(pin), `${JSON.stringify(doc, null, 2)}\n`);
     }
-    const readme = readFileSync(join(root, "README.md"), "utf8");
-    const block = mermaidBlock(readme);
-    if (!block) throw new CliError("README.md has no ```mermaid block for the staging diagram");
+    const page = readFileSync(join(root, DIAGRAM_DOC), "utf8");
+    const block = mermaidBlock(page);
+    if (!block) throw new CliError(`${DIAGRAM_DOC} has no \`\`\`mermaid block for the staging diagram`);
     const diagram = renderMermaid(buildModel(runs.get(DIAGRAM_STACK_FILE)!, DEFAULT_NOW));
-    files.set("README.md", `${readme.slice(0, block.start)}${diagram}${readme.slice(block.end)}`);
+    files.set(DIAGRAM_DOC, `${page.slice(0, block.start)}${diagram}${page.slice(block.end)}`);
     return files;
 }
 

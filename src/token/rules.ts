@@ -1,6 +1,6 @@
 /**
  * Would Azure OpenAI / Foundry, or the Foundry Local authentication sidecar, accept this access token, and
- * if not, why and what fixes it. The rules follow Microsoft Learn (see the README, "Troubleshooting"); the same
+ * if not, why and what fixes it. The rules follow Microsoft Learn (see docs/troubleshooting.md); the same
  * function serves `npm run verify` (on tokens it just acquired) and `npm run token-doctor` (on any token).
  */
 import { CLOCK_SKEW_MS } from "./constants";

@@ -78,7 +78,7 @@ export function explainTokenError(message: string, ctx: TokenErrorContext): Expl
         case "7000218":
             return c("the request carried neither a client assertion nor a client secret", "configure the gateway's certificate or client secret");
         default:
-            return c(firstSentence(message), "see the README, Troubleshooting");
+            return c(firstSentence(message), "see docs/troubleshooting.md");
     }
 }
 
