@@ -8,17 +8,18 @@
  * Fixed seed in CI; run it longer with FUZZ_RUNS (a multiplier) and another seed with FUZZ_SEED, e.g.
  * `FUZZ_RUNS=50 FUZZ_SEED=$RANDOM npx vitest run test/fuzz.test.ts`. A failure prints the seed and the shrunk input.
  *
- * To add a tool that reads stack outputs (gateway-config, say), add a row to OUTPUT_TOOLS: its `main`, the
+ * To add a tool that reads stack outputs from stdin, add a row to OUTPUT_TOOLS: its `main`, the
  * arguments that make it read the outputs from stdin, and the I/O fields it needs.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join, sep } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { parseStackConfig } from "../src/config/parse";
 import { main as expiry } from "../src/expiry/cli";
+import { main as gatewayConfig } from "../src/gateway/cli";
 import type { StdinIo } from "../src/lib/cli";
 import { parseDate } from "../src/lib/dates";
 import { main as render } from "../src/render/cli";
@@ -85,6 +86,33 @@ describe(`fuzz (seed ${SEED})`, () => {
                     holds(r, { tool: t.tool, secrets: [...OUTPUT_SECRETS, ...(planted ? [planted[0].marker] : [])], ...(t.json ? { json: true } : {}) });
                 }), fuzzOptions(40));
         }
+    });
+
+    it(`stack outputs: ${runs(40)} mutated outputs through gateway-config --out, every format: files only inside --out, no secret printed`, async () => {
+        await fc.assert(fc.asyncProperty(
+            fc.array(mutation(), { minLength: 1, maxLength: 4 }), fc.option(fc.tuple(plantedSecret(), fc.constantFrom(...OUTPUT_SECRET_PLACES))),
+            fc.constantFrom("truefoundry", "litellm", "envoy", "portkey"), fc.nat(),
+            async (mutations, planted, format, n) => {
+                const doc = mutate(JSON.parse(OUTPUTS_TEXT) as unknown, mutations);
+                if (planted) setAt(doc, planted[1], planted[0].text);
+                const caseDir = join(dir, `gateway-${n}-${Math.random().toString(36).slice(2)}`);
+                mkdirSync(caseDir, { recursive: true });
+                // Removed whatever happens: fast-check runs smaller cases after a failure, which must not see this one's files.
+                try {
+                    // LiteLLM always writes a directory; Portkey one file: both inside out/.
+                    const out = format === "portkey" ? join(caseDir, "out", "portkey.json") : `${join(caseDir, "out")}/`;
+                    const r = await withinTime(() => runTool(gatewayConfig, ["--format", format, "--outputs", "-", "--out", out], { stdin: JSON.stringify(doc), extra: { now: new Date("2026-01-01T00:00:00Z") } }));
+                    holds(r, { tool: "gateway-config", secrets: [...OUTPUT_SECRETS, ...(planted ? [planted[0].marker] : [])] });
+                    // Everything under the fuzzer's folder (a path escaping --out lands beside the case, or the run's
+                    // temporary folder, which the global teardown checks empty).
+                    const inside = `${basename(caseDir)}${sep}out${sep}`;
+                    const written = filesUnder(dir);
+                    for (const f of written) expect(f.startsWith(inside), `gateway-config wrote ${f} outside --out`).toBe(true);
+                    if (r.code === 0) expect(written.length, "exit 0 wrote something").toBeGreaterThan(0);
+                } finally {
+                    rmSync(caseDir, { recursive: true, force: true });
+                }
+            }), fuzzOptions(40));
     });
 
     it(`tokens: ${runs(150)} hostile headers, claims and signatures for token-doctor, text and --json`, async () => {

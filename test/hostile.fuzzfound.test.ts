@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseStackConfig } from "../src/config/parse";
 import { main as expiry } from "../src/expiry/cli";
+import { main as gatewayConfig } from "../src/gateway/cli";
 import { parseDate } from "../src/lib/dates";
 import { main as render } from "../src/render/cli";
 import { main as tokenDoctor } from "../src/token/cli";
@@ -63,5 +64,47 @@ describe("found by the fuzzer", () => {
         expect(r.code).toBe(1);
         expect(longest(r.stdout)).toBeLessThan(300);
         expect(r.stdout).not.toMatch(/^\s*✓ forged/m);
+    });
+
+    it("token-doctor --json -1: a negative number is the token, and --json still holds (it dropped every option)", async () => {
+        const r = await runTool(tokenDoctor, ["--json", "--tenant", "00000000-0000-0000-0000-000000000001", "-1"]);
+        expect(r.code).toBe(2);
+        expect(JSON.parse(r.stdout)).toEqual({ ok: false, error: "not a JWT: expected three dot-separated parts, got 1", exitCode: 2 });
+        // An unknown option is still named as one, and with --json also as JSON on stdout.
+        const unknown = await runTool(tokenDoctor, ["--json", "-x"]);
+        expect(unknown.code).toBe(2);
+        expect(unknown.stderr).toMatch(/^token-doctor: unknown option '-x'/);
+        expect(JSON.parse(unknown.stdout)).toEqual({ ok: false, error: expect.stringMatching(/^unknown option '-x'/), exitCode: 2 });
+    });
+
+    it("token-doctor --json '- ': a token that looks like an option is refused as JSON too (stdout was empty)", async () => {
+        const r = await runTool(tokenDoctor, ["--json", "- "]);
+        expect(r.code).toBe(2);
+        expect(JSON.parse(r.stdout)).toEqual({ ok: false, error: "unknown option '- '", exitCode: 2 });
+        const text = await runTool(tokenDoctor, ["- "]);
+        expect(text.stdout).toBe("");
+    });
+
+    it("gateway-config: a Foundry Local appScope of 1,200 characters is named by a short excerpt in the note", async () => {
+        const outputs = JSON.parse(OUTPUTS) as { foundryLocal: { appScope: string } };
+        outputs.foundryLocal.appScope = "a".repeat(1_200);
+        const dir = mkdtempSync(join(tmpdir(), "fuzzfound-"));
+        try {
+            const r = await runTool(gatewayConfig, ["--format", "litellm", "--outputs", "-", "--out", `${dir}/`], { stdin: JSON.stringify(outputs) });
+            expect(r.code).toBe(0);
+            expect(r.stderr).toContain('Call it with a token for "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…" (1200 characters)');
+            expect(longest(r.stderr)).toBeLessThan(600);
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("gateway-config: an account keyed with 700 characters is named by a short excerpt", async () => {
+        const outputs = JSON.parse(OUTPUTS) as { accounts: Record<string, unknown> };
+        outputs.accounts["a".repeat(700)] = { name: {} };
+        const r = await runTool(gatewayConfig, ["--format", "truefoundry", "--outputs", "-"], { stdin: JSON.stringify(outputs) });
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain('accounts."aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…" (700 characters).kind is absent');
+        expect(longest(r.stderr)).toBeLessThan(300);
     });
 });

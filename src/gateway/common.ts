@@ -3,6 +3,8 @@
  * read back as the same strings, the Foundry Local note, and model-type inference.
  */
 import { stringify } from "yaml";
+import { excerpt } from "../lib/excerpt";
+import { outputPath } from "../outputs/paths";
 import type { AccountOutputs, StackOutputs } from "./outputs";
 
 /**
@@ -27,15 +29,23 @@ export function foundryLocalNote(outputs: StackOutputs, why: string): string[] {
     const fl = outputs.foundryLocal;
     if (!fl) return [];
     const where = fl.endpoint ?? `${Object.keys(fl.sites ?? {}).length} sites`;
-    return [`foundryLocal (${where}) skipped: ${why}; the stack outputs also name no Foundry Local models. ` +
-        `Call it with a token for ${fl.appScope} (docs/gateways.md, "Foundry Local")`];
+    return [`foundryLocal (${shown(where)}) skipped: ${why}; the stack outputs also name no Foundry Local models. ` +
+        `Call it with a token for ${shown(fl.appScope)} (docs/gateways.md, "Foundry Local")`];
+}
+
+/**
+ * A value from the outputs as a note names it: as is when it looks like an ordinary one (an endpoint, a scope: up to
+ * 255 characters, on one line), else a short excerpt (docs/reliability.md).
+ */
+function shown(value: string): string {
+    return value.length <= 255 && !/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(value) ? value : excerpt(value);
 }
 
 /** Accounts without deployments in the outputs (adopted accounts may still have deployments made elsewhere). */
 export function emptyAccountNotes(outputs: StackOutputs, what: string): string[] {
     return Object.entries(outputs.accounts)
         .filter(([, a]) => a.deployments.length === 0)
-        .map(([name]) => `accounts.${name} has no deployments in the stack outputs: ${what}`);
+        .map(([name]) => `${outputPath(["accounts", name])} has no deployments in the stack outputs: ${what}`);
 }
 
 /** Every (account, deployment) pair, in output order. */

@@ -119,7 +119,7 @@ function firstUnknownOption(program: Command, argv: readonly string[]): string |
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i]!;
         if (arg === "--") return undefined;
-        if (!arg.startsWith("-") || arg === "-") continue;
+        if (!arg.startsWith("-") || arg === "-" || isNegativeNumber(program, arg)) continue;
         const flag = arg.startsWith("--") ? arg.split("=")[0]! : arg.slice(0, 2);
         if (flag === "--help" || flag === "-h") return undefined;
         const option = byFlag.get(flag);
@@ -128,6 +128,15 @@ function firstUnknownOption(program: Command, argv: readonly string[]): string |
         if (option.required && !arg.includes("=") && arg.length === flag.length) i++;
     }
     return undefined;
+}
+
+/**
+ * Whether commander takes `arg` as an argument although it starts with `-`: a negative number, when no option of
+ * the command is a digit (`negativeNumberArg` in commander 14's lib/command.js). Counted as an unknown option, it
+ * once made the command run on that argument alone, every other option dropped (`token-doctor --json -1`).
+ */
+function isNegativeNumber(program: Command, arg: string): boolean {
+    return /^-(\d+|\d*\.\d+)(e[+-]?\d+)?$/.test(arg) && !program.options.some((o) => o.short !== undefined && /^-\d$/.test(o.short));
 }
 
 /** The npm script running this command (`npm run <script>`), if any. */

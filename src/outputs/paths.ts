@@ -1,11 +1,16 @@
 /** Output paths: as a user reads them in messages, and the value found at one. */
+import { excerpt } from "../lib/excerpt";
 
-/** Renders a path as a user reads it: `accounts.aoai-dev.deployments[0].name`. */
+/**
+ * Renders a path as a user reads it: `accounts.aoai-dev.deployments[0].name`. A key that is not a plain name up to
+ * 64 characters (the longest Azure account name) is quoted as a short excerpt: keys come from the input too, and a
+ * message quotes at most a short, secret-free part of it (docs/reliability.md).
+ */
 export function outputPath(path: readonly PropertyKey[]): string {
     return path.reduce<string>((out, part) => {
         if (typeof part === "number") return `${out}[${part}]`;
         const key = String(part);
-        const plain = /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
+        const plain = /^[A-Za-z0-9_-]{1,64}$/.test(key) ? key : excerpt(key);
         return out === "" ? plain : `${out}.${plain}`;
     }, "");
 }

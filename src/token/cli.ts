@@ -61,12 +61,30 @@ async function diagnoseAndPrint(opts: Opts, args: readonly string[], io: StdinIo
     return result.exitCode;
 }
 
-/** Runs the command; returns the exit code. */
-export function main(argv: readonly string[], io: StdinIo): Promise<number> {
-    return runCli<Opts>(argv, io, {
+/**
+ * Runs the command; returns the exit code. With --json every outcome is JSON on stdout, a refused command line
+ * included (an unknown option, an argument that looks like one): the error line goes to stderr as always, and as
+ * `{ ok: false, error, exitCode: 2 }` to stdout when nothing else was printed there.
+ */
+export async function main(argv: readonly string[], io: StdinIo): Promise<number> {
+    const end = argv.indexOf("--");
+    const json = (end < 0 ? argv : argv.slice(0, end)).includes("--json");
+    let printed = false;
+    let errors = "";
+    const watched: StdinIo = {
+        ...io,
+        stdout: { ...io.stdout, write: (t: string) => ((printed = true), io.stdout.write(t)) },
+        stderr: { ...io.stderr, write: (t: string) => ((errors += t), io.stderr.write(t)) },
+    };
+    const code = await runCli<Opts>(argv, watched, {
         name: "token-doctor",
         program: command(),
-        run: (opts, args) => run(opts, args, io),
+        run: (opts, args) => run(opts, args, watched),
         unexpected: (err) => ({ code: 2, line: `token-doctor: ${messageOf(err)}` }),
     });
+    if (json && code === 2 && !printed) {
+        const error = errors.trim().split("\n").at(-1)?.replace(/^token-doctor: /, "") ?? "the command line was refused";
+        io.stdout.write(`${JSON.stringify({ ok: false, error, exitCode: 2 }, null, 2)}\n`);
+    }
+    return code;
 }

@@ -80,10 +80,22 @@ export function deeplyNested(depth: number): unknown {
 /** JSON text of `{"<key>": [[[…]]]}` nested `depth` levels deep, made as text (no recursion builds or prints it). */
 export const deepJsonText = (key: string, depth: number): string => `{${JSON.stringify(key)}:${"[".repeat(depth)}${"]".repeat(depth)}}`;
 
-/** Every path to a value in a JSON document (objects' keys and lists' indexes), the root excluded. */
-export function pathsOf(doc: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
-    if (Array.isArray(doc)) doc.forEach((v, i) => { out.push([...prefix, i]); pathsOf(v, [...prefix, i], out); });
-    else if (doc !== null && typeof doc === "object") for (const [k, v] of Object.entries(doc)) { out.push([...prefix, k]); pathsOf(v, [...prefix, k], out); }
+/**
+ * Every path to a value in a JSON document (objects' keys and lists' indexes), the root excluded, in depth-first
+ * pre-order, down to `maxDepth` levels. Mutations nest values thousands deep: a recursive walk overflowed the call
+ * stack and listing every path of such a value ran out of memory (FUZZ_SEED=16 FUZZ_RUNS=10). A mutation still
+ * reaches any place a config or outputs document has; the deep value itself is the hostile input.
+ */
+export function pathsOf(doc: unknown, maxDepth = 64): (string | number)[][] {
+    const out: (string | number)[][] = [];
+    const children = (v: unknown, prefix: (string | number)[]): [(string | number)[], unknown][] =>
+        Array.isArray(v) ? v.map((c, i) => [[...prefix, i], c]) : v !== null && typeof v === "object" ? Object.entries(v).map(([k, c]) => [[...prefix, k], c]) : [];
+    const stack = children(doc, []).reverse();
+    while (stack.length > 0) {
+        const [path, value] = stack.pop()!;
+        out.push(path);
+        if (path.length < maxDepth) stack.push(...children(value, path).reverse());
+    }
     return out;
 }
 
