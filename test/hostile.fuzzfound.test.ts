@@ -49,6 +49,16 @@ describe("found by the fuzzer", () => {
         expect(longest(r.stderr)).toBeLessThan(300);
     });
 
+    it("expiry: an unknown option of 2,000 characters is named by an excerpt (found in review, not by the fuzzer)", async () => {
+        const r = await runTool(expiry, [`--${"a".repeat(2_000)}`], { stdin: OUTPUTS });
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(/^expiry: unknown option "--a{38}…" \(2002 characters\)/);
+        expect(longest(r.stderr)).toBeLessThan(300);
+        // A short one is still named as commander names it, with its suggestion.
+        const near = await runTool(expiry, ["--withn", "3"], { stdin: OUTPUTS });
+        expect(near.stderr).toBe("expiry: unknown option '--withn' (did you mean --within?)\n");
+    });
+
     it("expiry: a slot named with 5,000 characters is quoted as an excerpt, a thumbprint only when it is one", async () => {
         const o = JSON.parse(OUTPUTS) as { gateway: { certificate: Record<string, unknown> } };
         o.gateway.certificate.slots = [{ slot: "b".repeat(5_000), current: true, notAfter: "2027-01-01T00:00:00Z", thumbprint: "not-a-thumbprint\nforged line" }];

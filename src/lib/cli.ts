@@ -84,9 +84,10 @@ export async function runCli<O extends OptionValues>(argv: readonly string[], io
         writeOut: (s) => io.stdout.write(s),
         writeErr: (s) => io.stderr.write(s),
         // One line: commander puts its suggestion ("Did you mean --format?") on a line of its own, and quotes the
-        // argument it refused: at most a short excerpt of it (src/lib/excerpt.ts).
+        // argument or option it refused: at most a short excerpt of it (src/lib/excerpt.ts).
         outputError: (s, write) => write(`${name}: ${s.replace(/^error: /, "")
             .replace(/argument '([^]*?)' is invalid/, (m, v: string) => (excerpt(v) === JSON.stringify(v) ? m : `argument ${excerpt(v)} is invalid`))
+            .replace(/unknown option '([^]*?)'(?=\n|$)/, (m, v: string) => (excerpt(v) === JSON.stringify(v) ? m : `unknown option ${excerpt(v)}`))
             .replace(/\n\(Did you mean (.*)\)/, " (did you mean $1)").trimEnd()}${npmHint(argv, io.env ?? {})}\n`),
     });
     // An unknown option is named as such, with the nearest known one: commander would first report a required
