@@ -6,14 +6,14 @@
  * the copy, as vitest in a child process. A walk-through that ends red fails here. The type check is not run
  * again: the step changes no TypeScript (checked below), so it would check the very files the suite's does.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { main as pin, PIN_COMMAND } from "../src/pin/cli";
 import { ROOT, tempDirs } from "./helpers";
-import { capturedIo, childEnv, type CliResult } from "./support/cli";
+import { capturedIo, childEnv, runNode, type CliResult } from "./support/cli";
 
 /** A config value, as a list of records (an absent key: none). */
 const records = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => typeof x === "object" && x !== null) : []);
@@ -88,17 +88,8 @@ function copyRepository(to: string): string[] {
 
 /** Runs vitest on the copy, in one worker so the tests share their renders; resolves when it ends. */
 function vitestOn(dir: string, files: readonly string[]): Promise<CliResult> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [join(ROOT, "node_modules", "vitest", "vitest.mjs"), "run", "--maxWorkers=1", "--reporter=dot", "--reporter=json", ...files], {
-            cwd: dir, env: childEnv({ NO_COLOR: "1", CI: "1" }), stdio: ["ignore", "pipe", "pipe"],
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-        child.on("error", reject);
-        child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
+    return runNode([join(ROOT, "node_modules", "vitest", "vitest.mjs"), "run", "--maxWorkers=1", "--reporter=dot", "--reporter=json", ...files],
+        { cwd: dir, env: childEnv({ NO_COLOR: "1", CI: "1" }) });
 }
 
 beforeAll(async () => {

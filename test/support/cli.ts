@@ -30,9 +30,14 @@ export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 export type Tool = "verify" | "token-doctor" | "expiry" | "gateway-config" | "render" | "adopt";
 
 export function runCli(tool: Tool, args: readonly string[], options: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+    const env = childEnv({ NO_PROXY: "127.0.0.1,localhost", NO_COLOR: "1", ...options.env });
+    return runNode(["--import", "tsx", join(ROOT, "tools", `${tool}.ts`), ...args], { env, stdin: options.stdin });
+}
+
+/** Runs `node <args>` as a child process, asynchronously, with what it prints; stdin holds `stdin` (default empty). */
+export function runNode(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; stdin?: string } = {}): Promise<CliResult> {
     return new Promise((resolve, reject) => {
-        const env = childEnv({ NO_PROXY: "127.0.0.1,localhost", NO_COLOR: "1", ...options.env });
-        const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "tools", `${tool}.ts`), ...args], { cwd: ROOT, env, stdio: ["pipe", "pipe", "pipe"] });
+        const child = spawn(process.execPath, args, { cwd: options.cwd ?? ROOT, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
