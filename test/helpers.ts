@@ -23,8 +23,16 @@ export function config(values: Record<string, unknown>): Record<string, string> 
     return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
 }
 
-/** The base stack's app registration owners (required config). */
-export const BASE_OWNERS: readonly string[] = ["5b8e1d3c-2f4a-4c6b-8e9d-1a3c5e7f9b20"];
+/** The base stack's app registration owners (required config), read from its stack file so they cannot drift. */
+export const BASE_OWNERS: readonly string[] = ownersOf(devConfig()["foundry-entra:gateway"]);
+
+function ownersOf(gateway: string | undefined): readonly string[] {
+    const owners: unknown = gateway === undefined ? undefined : (JSON.parse(gateway) as { owners?: unknown }).owners;
+    if (!Array.isArray(owners) || owners.length === 0 || !owners.every((o): o is string => typeof o === "string")) {
+        throw new Error(`${BASE_STACK_FILE}: foundry-entra:gateway.owners is not a list of object ids`);
+    }
+    return Object.freeze(owners);
+}
 
 /**
  * The dev config with some `foundry-entra:` keys replaced (undefined removes a key). A replaced `gateway` that does

@@ -14,7 +14,7 @@ import { readPriorState } from "../src/plan/state";
 import { buildModel } from "../src/render/model";
 import { renderJson } from "../src/render/json";
 import { runBootstrap } from "../bootstrap/program";
-import { BASE_STACK_FILE, devWith, ROOT } from "./helpers";
+import { BASE_OWNERS, BASE_STACK_FILE, devWith, ROOT } from "./helpers";
 
 const T = new Date("2026-05-04T09:00:00Z");
 const T1H = new Date("2026-05-04T10:00:00Z");
@@ -71,7 +71,7 @@ describe("each single config change: the ops it gives, and a danger exactly wher
     const rotating = { validityDays: 181, rotateEveryDays: 90, graceDays: 30 };
     const gateway = (over: Record<string, unknown> = {}) => ({
         displayName: "ai-gateway-dev",
-        owners: ["5b8e1d3c-2f4a-4c6b-8e9d-1a3c5e7f9b20"],
+        owners: BASE_OWNERS,
         certificate: { ...rotating, rsaBits: 2048 },
         clientSecret: rotating,
         federatedCredentials: [{ name: "gateway-k8s", issuer: "https://oidc.prod-aks.azure.com/11111111-2222-3333-4444-555555555555/", subject: "system:serviceaccount:ai-gateway:gateway" }],

@@ -33,7 +33,7 @@ import { findDangers } from "../src/plan/dangers";
 import { planChanges, type Change } from "../src/plan/engine";
 import type { PriorState, StateResource } from "../src/plan/state";
 import { buildModel, type RenderResource } from "../src/render/model";
-import { config, RT } from "./helpers";
+import { BASE_OWNERS, config, RT } from "./helpers";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -136,7 +136,7 @@ function stackConfig(s: Scenario): Record<string, string> {
         "azuread:tenantId": "7a1c2e3f-4b5d-4e6f-8a7b-9c0d1e2f3a4b",
         "foundry-entra:gateway": {
             displayName: "sim-gateway",
-            owners: ["5b8e1d3c-2f4a-4c6b-8e9d-1a3c5e7f9b20"],
+            owners: BASE_OWNERS,
             certificate: s.certificate ?? false,
             clientSecret: s.secret ?? false,
         },

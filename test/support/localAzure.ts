@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runProgram } from "../../harness/run";
-import { config } from "../helpers";
+import { BASE_OWNERS, config } from "../helpers";
 import { FakeAzureOpenAI } from "./fakeAzureOpenAi";
 import { FakeFoundryLocal } from "./fakeFoundryLocal";
 import { testPki, type TestPki } from "./tls";
@@ -33,7 +33,7 @@ export type OutputsJson = {
  */
 export const VERIFY_STACK_CONFIG: Readonly<Record<string, string>> = config({
     "azure-native:location": "swedencentral",
-    "foundry-entra:gateway": { displayName: "ai-gateway-dev", owners: ["5b8e1d3c-2f4a-4c6b-8e9d-1a3c5e7f9b20"], certificate: { validityDays: 365 }, clientSecret: { validityDays: 180 } },
+    "foundry-entra:gateway": { displayName: "ai-gateway-dev", owners: BASE_OWNERS, certificate: { validityDays: 365 }, clientSecret: { validityDays: 180 } },
     "foundry-entra:accounts": [
         { name: "aoai-dev-swc", resourceGroupName: "rg-ai-dev", kind: "OpenAI", deployments: [{ name: "gpt-4o-mini", model: "gpt-4o-mini", version: "2024-07-18" }] },
         { name: "foundry-dev-swc", resourceGroupName: "rg-ai-dev", kind: "AIServices" },
