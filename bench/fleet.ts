@@ -9,6 +9,7 @@ import { ROLE_ASSIGNMENTS_PER_SUBSCRIPTION } from "../src/config/roleAssignments
 import { criticalPath } from "../src/render/criticalPath";
 import { formatModel, renderModel } from "../src/render/index";
 import { writeFleetStack } from "./configs";
+import { tableLines } from "./report";
 
 const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
 
@@ -108,15 +109,9 @@ export function printFleetTable(f: FleetResults): string {
         `${c.roleAssignments} of ${f.roleAssignmentLimit}`, String(c.medianMs), c.ratioToDev.toFixed(1), String(Math.round(c.renderBytes / 1024)), String(c.criticalPath.length)]);
     const rgRows = f.resourceGroupScope.map((c) => [`  same, grants per resource group`, String(c.clusters), String(c.resources), c.resourcesPerAddedCluster.toFixed(2),
         `${c.roleAssignments} of ${f.roleAssignmentLimit}`, "", "", String(Math.round(c.renderBytes / 1024)), String(c.criticalPath.length)]);
-    const all = [...rows, ...rgRows];
-    const widths = head.map((h, i) => Math.max(h.length, ...all.map((row) => row[i]!.length)));
-    const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
     return [
         "",
-        line(head),
-        line(widths.map((w) => "-".repeat(w))),
-        ...rows.map(line),
-        ...rgRows.map(line),
+        ...tableLines(head, [...rows, ...rgRows]),
         "res/+cluster: resources each cluster adds (against a fleet of one); ×dev: render time / the dev stack's, same run",
         "",
         `largest fleet / dev render time: ${String(f.targets.largestToDev)}× (target ≤ ${f.targets.largestToDevMax}×)`,

@@ -37,22 +37,28 @@ export interface BenchResults {
     readonly fleet?: FleetResults;
 }
 
+/**
+ * The lines of a plain-text table: the head, a rule, the rows; the first column left-aligned, the others right-aligned,
+ * each as wide as its widest cell, two spaces between.
+ */
+export function tableLines(head: readonly string[], rows: readonly (readonly string[])[]): string[] {
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+    const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
+    return [line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
+}
+
 /** A plain-text table of the results, with the machine and the dev stack's critical path. */
 export function printTable(r: BenchResults): string {
     const head = ["stack", "principals", "resources", "res/principal", "render ms", "×load", "chain"];
     const rows = r.cases.map((c) => [c.name, String(c.principals), String(c.resources), c.resourcesPerPrincipal.toFixed(2),
         String(c.medianMs), c.ratioToPulumiLoad.toFixed(1), String(c.criticalPath.length)]);
-    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-    const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
     const dev = r.cases.find((c) => c.name === "dev");
     const t = r.targets;
     return [
         `${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, ${r.machine.os}`,
         `loading @pulumi/pulumi alone: ${r.pulumiLoad.medianMs} ms (median of ${r.pulumiLoad.samplesMs.length})`,
         "",
-        line(head),
-        line(widths.map((w) => "-".repeat(w))),
-        ...rows.map(line),
+        ...tableLines(head, rows),
         "×load: render time / time to load @pulumi/pulumi alone; chain: the critical path, in cloud round trips",
         "",
         `largest / dev render time: ${String(t.largestToDev)}× (target ≤ ${t.largestToDevMax}×)`,
