@@ -65,7 +65,7 @@ describe("npm run render", () => {
         resources: { urn: string; type: string; name: string; parent: string | null; dependsOn: string[]; inputs: Record<string, unknown>; options: Record<string, unknown> }[];
     };
 
-    it("renders the dev stack in every format from a child process, exit 0", () => {
+    it("renders the dev stack in every format (the command in-process), exit 0", () => {
         for (const f of FORMATS) {
             const [first] = runs.get(f)!;
             expect(first.stderr, f).toBe("");
