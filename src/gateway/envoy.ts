@@ -19,7 +19,7 @@
  * for the Cognitive Services scope only (`azureScopeURL`, internal/controller/backend_security_policy.go).
  */
 import type { GatewayAuth, WorkloadIdentityAuth } from "./auth";
-import { foundryLocalNote, toYaml, yamlDocuments } from "./common";
+import { emptyAccountNotes, foundryLocalNote, toYaml, yamlDocuments } from "./common";
 import { GatewayConfigError, quoted } from "./errors";
 import { checkNamespace, k8sLabel } from "./names";
 import type { FederatedCredentialOutputs, StackOutputs } from "./outputs";
@@ -172,7 +172,7 @@ function render(outputs: StackOutputs, auth: GatewayAuth, options: GenerateOptio
     if (routes.length > 0) files.push({ name: ENVOY_FILES.routes, content: doc(header, routes), sensitive: false });
 
     if (options.gatewayName === undefined) notes.push(`the AIGatewayRoute attaches to Gateway envoy-ai-gateway in namespace ${namespace}; --gateway-name names yours`);
-    for (const { key, acc } of accounts) if (acc.deployments.length === 0) notes.push(`accounts.${key} has no deployments in the stack outputs: no route rule sends traffic to it; add a rule for its deployments`);
+    notes.push(...emptyAccountNotes(outputs, "no route rule sends traffic to it; add a rule for its deployments"));
     for (const [model, names] of servedBy) if (names.length > 1) notes.push(`model ${model} is deployed in ${names.length} accounts (${names.join(", ")}): its rule balances across them`);
     if (auth.tokenScope !== ENVOY_TOKEN_SCOPE) {
         notes.push(`gateway.tokenScope ${auth.tokenScope} is not used: Envoy AI Gateway's controller always requests ${ENVOY_TOKEN_SCOPE}`);
