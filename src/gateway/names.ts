@@ -4,15 +4,16 @@
  * a file is never written outside `--out`, and a Kubernetes name is never empty, never starts with "-", and
  * is what the API server accepts. A refused value is quoted only as a short excerpt.
  */
+import { ACCOUNT_NAME as STACK_ACCOUNT_NAME } from "../config/azureNames";
 import { GatewayConfigError, quoted } from "./errors";
 import type { StackOutputs } from "./outputs";
 
 /**
- * An Azure AI services (Cognitive Services) account name, the key of `accounts.<name>` in the outputs: 2–64
- * letters, digits and hyphens, starting and ending with a letter or digit (Microsoft.CognitiveServices naming
- * rules, "Naming rules and restrictions for Azure resources"; the program deploys accounts under these names).
+ * An Azure AI services (Cognitive Services) account name, the key of `accounts.<name>` in the outputs: the rule the
+ * stack config checks (src/config/azureNames.ts, with its source), here without regard to case, as Azure compares
+ * resource names.
  */
-const ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,62}[A-Za-z0-9]$/;
+const ACCOUNT_NAME = new RegExp(STACK_ACCOUNT_NAME.source, "i");
 
 /** Refuses account keys that are not Azure account names: they become file names and Kubernetes names. */
 export function checkAccountNames(outputs: StackOutputs): void {
