@@ -2,44 +2,23 @@
  * gateway-config against hostile or careless input (issue 14's findings): no file outside `--out`, no invalid
  * Kubernetes name, no secret and no long value echoed in a message. Each case failed before the fix.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { main, type CliIo } from "../src/gateway/cli";
 import { generate } from "../src/gateway";
 import { parseStackOutputs } from "../src/gateway/outputs";
 import { emit } from "../src/gateway/write";
-import { FIXTURE_NOW, removeTempDirs, runCli, tempDir, writeOutputs } from "./fixtures/gateway/stacks";
+import { FIXTURE_NOW, inProcess, removeTempDirs, runCli, tempDir, writeOutputs } from "./fixtures/gateway/stacks";
 import { crdViolations } from "./support/envoyCrdRules";
 
 type Json = Record<string, any>;
 const FIXTURE = join(__dirname, "fixtures", "gateway", "outputs.dev.json");
 const fresh = (): Json => JSON.parse(readFileSync(FIXTURE, "utf8")) as Json;
-const dirs: string[] = [];
-const dir = (): string => {
-    const d = tempDir();
-    dirs.push(d);
-    return d;
-};
-afterAll(() => {
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
 
-/** Runs the command in-process with stdout a pipe; returns exit code and both streams. */
-async function run(args: readonly string[], json?: Json): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = "";
-    let stderr = "";
-    const io: CliIo = {
-        stdout: { isTTY: false, write: (s: string) => (stdout += s) },
-        stderr: { write: (s: string) => (stderr += s) },
-        stdinIsTTY: json === undefined,
-        readStdin: async () => (json === undefined ? "" : JSON.stringify(json)),
-        now: FIXTURE_NOW,
-    };
-    const code = await main([...args, ...(json === undefined ? [] : ["--outputs", "-"])], io);
-    return { code, stdout, stderr };
-}
+/** Runs the command in-process with stdout a pipe and `json` (if any) on stdin; returns exit code and both streams. */
+const run = (args: readonly string[], json?: Json) =>
+    inProcess([...args, ...(json === undefined ? [] : ["--outputs", "-"])], false, json === undefined ? "" : JSON.stringify(json));
 
 /** Every file under `root`, recursively, relative. */
 const filesUnder = (root: string): string[] => readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(root.length + 1)).sort();
@@ -49,7 +28,7 @@ afterAll(removeTempDirs);
 
 describe("no file outside --out", () => {
     it("refuses an account keyed ../../escaped instead of writing <out>/../../escaped.yaml with the private key (real command)", () => {
-        const root = dir();
+        const root = tempDir();
         const json = fresh();
         json.accounts["../../escaped"] = json.accounts["aoai-dev-swc"];
         const r = runCli(["--format", "truefoundry", "--outputs", writeOutputs(json), "--out", join(root, "a", "b") + "/"]);
@@ -60,7 +39,7 @@ describe("no file outside --out", () => {
     });
 
     it("writes nothing when any file name would leave the directory (second line of defence)", () => {
-        const out = join(dir(), "out");
+        const out = join(tempDir(), "out");
         mkdirSync(out);
         const files = [{ name: "ok.yaml", content: "a: 1\n", sensitive: false }, { name: "../escaped.yaml", content: "secret\n", sensitive: true }];
         expect(() => emit({ format: "truefoundry", auth: "certificate", files, combine: "yaml-documents", notes: [], secretValues: [] }, { out: `${out}/`, showSecrets: false, stdout: { write: () => true } }))
@@ -103,7 +82,7 @@ describe("no secret and no long value in a message", () => {
     it("does not quote a client secret given as a bare string where an object belongs", async () => {
         const json = fresh();
         json.gateway.clientSecret = SECRET;
-        const r = await run(["--format", "litellm", "--auth", "client-secret", "--out", dir()], json);
+        const r = await run(["--format", "litellm", "--auth", "client-secret", "--out", tempDir()], json);
         expect(r.code).toBe(2);
         expect(r.stderr).toContain("gateway.clientSecret");
         for (let i = 0; i + 8 <= SECRET.length; i++) expect(r.stderr).not.toContain(SECRET.slice(i, i + 8));
@@ -112,7 +91,7 @@ describe("no secret and no long value in a message", () => {
     it("does not print a private key pasted as the certificate", async () => {
         const json = fresh();
         json.gateway.certificate.certificatePem = json.gateway.certificate.privateKeyPem;
-        const r = await run(["--format", "truefoundry", "--out", dir()], json);
+        const r = await run(["--format", "truefoundry", "--out", tempDir()], json);
         expect(r.code).toBe(2);
         const keyLines = (json.gateway.certificate.privateKeyPem as string).split("\n").filter((l) => l.length > 20 && !l.startsWith("-----"));
         for (const l of keyLines) expect(r.stderr).not.toContain(l.slice(0, 16));
