@@ -13,10 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { generate, type GenerateOptions } from "../src/gateway";
 import { ENVOY_FILES, ENVOY_TOKEN_SCOPE } from "../src/gateway/envoy";
-import { GatewayConfigError } from "../src/gateway/errors";
 import { parseStackOutputs, type StackOutputs } from "../src/gateway/outputs";
 import { combined } from "../src/gateway/write";
-import { FIXTURE_NOW, removeTempDirs, stackFixture, type StackFixture } from "./fixtures/gateway/stacks";
+import { FIXTURE_NOW, refusal, removeTempDirs, stackFixture, type StackFixture } from "./fixtures/gateway/stacks";
 import { crdViolations, ENVOY_SCHEMAS } from "./support/envoyCrdRules";
 
 type Obj = Record<string, any>;
@@ -172,15 +171,6 @@ describe("workload identity: oidcExchangeToken", () => {
     });
 
     it("refuses credentials whose tokens the controller cannot obtain, and a missing --oidc-client-id", () => {
-        const refusal = (fn: () => unknown): string => {
-            try {
-                fn();
-            } catch (err) {
-                expect(err).toBeInstanceOf(GatewayConfigError);
-                return (err as Error).message;
-            }
-            throw new Error("expected a refusal");
-        };
         expect(refusal(() => generate("envoy", dev, { auth: "workload-identity", oidcClientId: "c" }))).toMatch(/none of gateway\.federatedCredentials is for such a provider/);
         expect(refusal(() => generate("envoy", withOidcCredential(dev), { auth: "workload-identity" }))).toMatch(/needs --oidc-client-id/);
         const aks = dev.gateway.federatedCredentials[0]!.name;
