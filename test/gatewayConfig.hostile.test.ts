@@ -97,6 +97,26 @@ describe("no secret and no long value in a message", () => {
         for (const l of keyLines) expect(r.stderr).not.toContain(l.slice(0, 16));
     });
 
+    // A client secret pasted into a flag: every flag a message quotes, refused because of the "~".
+    const FLAG_SECRET = "xYz8Q~a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7";
+    it.each([
+        ["--namespace", ["--format", "envoy", "--namespace", FLAG_SECRET]],
+        ["--gateway-name", ["--format", "envoy", "--gateway-name", FLAG_SECRET]],
+        ["--api-version", ["--format", "litellm", "--api-version", FLAG_SECRET]],
+    ] as const)("does not quote a client secret given as %s", async (flag, args) => {
+        const r = await run(args, fresh());
+        expect(r.code).toBe(2);
+        expect(r.stderr.trim()).toMatch(new RegExp(`^gateway-config: ${flag} \\(value not shown: it may be a secret\\) is not `));
+        for (let i = 0; i + 8 <= FLAG_SECRET.length; i++) expect(r.stderr).not.toContain(FLAG_SECRET.slice(i, i + 8));
+    });
+
+    it("escapes a bidi control character in a refused value instead of passing it to the terminal", async () => {
+        const r = await run(["--format", "envoy", "--namespace", "ns\u202egnp.exe"], fresh());
+        expect(r.code).toBe(2);
+        expect(r.stderr.trim()).toMatch(/^gateway-config: --namespace "ns\\u202egnp\.exe" is not a Kubernetes namespace name/);
+        expect(r.stderr).not.toContain("\u202e");
+    });
+
     it.each([
         ["--api-version", (j: Json) => [j, ["--format", "litellm", "--api-version", "v ".repeat(50_000)]]],
         ["--secret-ref", (j: Json) => [j, ["--format", "truefoundry", "--secret-ref", `tfy-secret://${"x".repeat(100_000)}`]]],

@@ -20,7 +20,8 @@
  */
 import type { GatewayAuth, WorkloadIdentityAuth } from "./auth";
 import { emptyAccountNotes, foundryLocalNote, toYaml, yamlDocuments } from "./common";
-import { GatewayConfigError, quoted } from "./errors";
+import { excerpt } from "../lib/excerpt";
+import { GatewayConfigError } from "./errors";
 import { checkNamespace, k8sLabel } from "./names";
 import type { FederatedCredentialOutputs, StackOutputs } from "./outputs";
 import { DEFAULT_API_VERSION, type FormatRenderer, type GeneratedFile, type GenerateOptions, type Rendered } from "./types";
@@ -65,7 +66,7 @@ function oidcExchange(auth: WorkloadIdentityAuth, options: GenerateOptions): { c
     let credential: FederatedCredentialOutputs | undefined;
     if (options.federatedCredential !== undefined) {
         credential = all.find((f) => f.name === options.federatedCredential);
-        if (!credential) throw new GatewayConfigError(`--federated-credential ${quoted(options.federatedCredential)} is not one of gateway.federatedCredentials: ${all.map((f) => f.name).join(", ")}`);
+        if (!credential) throw new GatewayConfigError(`--federated-credential ${excerpt(options.federatedCredential)} is not one of gateway.federatedCredentials: ${all.map((f) => f.name).join(", ")}`);
         if (unusable(credential)) throw new GatewayConfigError(`--federated-credential ${credential.name}: ${credential.subject} tokens come from a Kubernetes service account or GitHub Actions, which Envoy AI Gateway's oidcExchangeToken cannot obtain (it uses a client-credentials grant at an OIDC provider)`);
     } else {
         const usable = all.filter((f) => !unusable(f));
@@ -86,7 +87,7 @@ function render(outputs: StackOutputs, auth: GatewayAuth, options: GenerateOptio
     if (auth.mode === "certificate") throw new GatewayConfigError("envoy: certificate is not supported");
     const namespace = checkNamespace(options.namespace ?? "default");
     const gatewayName = options.gatewayName ?? "envoy-ai-gateway";
-    if (!DNS1123_SUBDOMAIN.test(gatewayName)) throw new GatewayConfigError(`--gateway-name ${quoted(gatewayName)} is not a Kubernetes object name (lower-case letters, digits, "-" and ".")`);
+    if (!DNS1123_SUBDOMAIN.test(gatewayName)) throw new GatewayConfigError(`--gateway-name ${excerpt(gatewayName)} is not a Kubernetes object name (lower-case letters, digits, "-" and ".")`);
     const api = options.envoyApiVersion ?? "v1beta1";
     const aigw = `aigateway.envoyproxy.io/${api}`;
     const tlsApi = api === "v1beta1" ? "gateway.networking.k8s.io/v1" : "gateway.networking.k8s.io/v1alpha3";

@@ -4,7 +4,8 @@
  */
 import { expiryNotes, resolveAuth, type AuthMode } from "./auth";
 import { envoy } from "./envoy";
-import { GatewayConfigError, quoted } from "./errors";
+import { excerpt } from "../lib/excerpt";
+import { GatewayConfigError } from "./errors";
 import { litellm } from "./litellm";
 import { checkAccountNames } from "./names";
 import type { StackOutputs } from "./outputs";
@@ -46,7 +47,7 @@ export function generate(format: Format, outputs: StackOutputs, options: Generat
         if (options[key] !== undefined && !renderer.accepts.includes(key)) throw new GatewayConfigError(`${flag} does not apply to --format ${format}`);
     }
     if (options.apiVersion !== undefined && !/^[A-Za-z0-9.-]+$/.test(options.apiVersion)) {
-        throw new GatewayConfigError(`--api-version ${quoted(options.apiVersion)} is not an API version, e.g. 2024-10-21`);
+        throw new GatewayConfigError(`--api-version ${excerpt(options.apiVersion)} is not an API version, e.g. 2024-10-21`);
     }
     if (Object.keys(outputs.accounts).length === 0) {
         throw new GatewayConfigError("accounts is empty: the stack declares no Azure OpenAI or Foundry account, so there is nothing to configure");
