@@ -88,6 +88,16 @@ describe("no secret and no long value in a message", () => {
         for (let i = 0; i + 8 <= SECRET.length; i++) expect(r.stderr).not.toContain(SECRET.slice(i, i + 8));
     });
 
+    it("says [secret] where the outputs' client secret is quoted as another value (an account's endpoint)", async () => {
+        const json = fresh();
+        json.gateway.clientSecret.value = "hunter2hunter2";
+        json.accounts["aoai-dev-swc"].endpoint = "hunter2hunter2";
+        const r = await run(["--format", "litellm", "--out", tempDir()], json);
+        expect(r.code).toBe(2);
+        expect(r.stderr.trim()).toBe('gateway-config: accounts.aoai-dev-swc.endpoint: string "[secret]" is not an https:// URL');
+        expect(r.stderr).not.toContain("hunter2");
+    });
+
     it("does not print a private key pasted as the certificate", async () => {
         const json = fresh();
         json.gateway.certificate.certificatePem = json.gateway.certificate.privateKeyPem;
