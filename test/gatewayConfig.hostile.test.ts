@@ -64,13 +64,16 @@ describe("valid Kubernetes names only", () => {
         expect(r.stderr).toContain('accounts: key "My Account" is not an Azure account name');
     });
 
-    it("names the objects of a display name '🚀' validly, never '-client-secret'", () => {
+    it.each([
+        ["'🚀'", "🚀", "foundry-entra-gateway"],
+        ["of 100,000 characters", "d".repeat(100_000), "d".repeat(40)],
+    ])("names the objects of a display name %s validly, never '-client-secret'", (_what, displayName, base) => {
         const json = fresh();
-        json.gateway.displayName = "🚀";
+        json.gateway.displayName = displayName;
         const config = generate("envoy", parseStackOutputs(json), { now: FIXTURE_NOW });
         const objects = config.files.flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS() as Json));
         const names = objects.map((o) => o.metadata.name as string);
-        expect(names).toContain("foundry-entra-gateway-client-secret");
+        expect(names).toContain(`${base}-client-secret`);
         for (const n of names) expect(n).toMatch(/^[a-z0-9]/);
         for (const o of objects) expect(crdViolations(o)).toEqual([]);
     });
@@ -132,7 +135,7 @@ describe("no secret and no long value in a message", () => {
         ["--secret-ref", (j: Json) => [j, ["--format", "truefoundry", "--secret-ref", `tfy-secret://${"x".repeat(100_000)}`]]],
         ["--gateway-name", (j: Json) => [j, ["--format", "envoy", "--gateway-name", "Y".repeat(100_000)]]],
         ["an account key", (j: Json) => { j.accounts["z".repeat(100_000)] = j.accounts["aoai-dev-swc"]; return [j, ["--format", "envoy"]]; }],
-        ["a 100 KB display name (envoy)", (j: Json) => { j.gateway.displayName = "d".repeat(100_000); return [j, ["--format", "envoy", "--namespace", "N".repeat(100_000)]]; }],
+        ["--namespace (envoy)", (j: Json) => [j, ["--format", "envoy", "--namespace", "N".repeat(100_000)]]],
     ] as const)("quotes at most a short excerpt of a 100 KB %s", async (_what, make) => {
         const [json, args] = make(fresh()) as [Json, string[]];
         const r = await run(args, json);
