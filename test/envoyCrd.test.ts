@@ -12,7 +12,7 @@ import { Secret } from "kubernetes-models/v1/Secret";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { generate, type GenerateOptions } from "../src/gateway";
-import { ENVOY_FILES, ENVOY_TOKEN_SCOPE } from "../src/gateway/envoy";
+import { ENVOY_FILES } from "../src/gateway/envoy";
 import { parseStackOutputs, type StackOutputs } from "../src/gateway/outputs";
 import { combined } from "../src/gateway/write";
 import { FIXTURE_NOW, refusal, removeTempDirs, stackFixture, type StackFixture } from "./fixtures/gateway/stacks";
@@ -182,7 +182,7 @@ describe("workload identity: oidcExchangeToken", () => {
 describe("nothing silently dropped", () => {
     it("says the controller ignores a non-default token scope", () => {
         const scoped = { ...dev, gateway: { ...dev.gateway, tokenScope: "https://ai.azure.com/.default" } };
-        expect(generate("envoy", scoped, { auth: "client-secret" }).notes).toContain(`gateway.tokenScope https://ai.azure.com/.default is not used: Envoy AI Gateway's controller always requests ${ENVOY_TOKEN_SCOPE}`);
+        expect(generate("envoy", scoped, { auth: "client-secret" }).notes).toContain("gateway.tokenScope https://ai.azure.com/.default is not used: Envoy AI Gateway's controller always requests https://cognitiveservices.azure.com/.default");
         expect(generate("envoy", dev, { auth: "client-secret" }).notes.join("\n")).not.toContain("tokenScope");
     });
 
