@@ -12,11 +12,10 @@ import { Secret } from "kubernetes-models/v1/Secret";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { generate, type GenerateOptions } from "../src/gateway";
-import { ENVOY_FILES, ENVOY_TOKEN_SCOPE } from "../src/gateway/envoy";
-import { GatewayConfigError } from "../src/gateway/errors";
+import { ENVOY_FILES } from "../src/gateway/envoy";
 import { parseStackOutputs, type StackOutputs } from "../src/gateway/outputs";
 import { combined } from "../src/gateway/write";
-import { FIXTURE_NOW, removeTempDirs, stackFixture, type StackFixture } from "./fixtures/gateway/stacks";
+import { FIXTURE_NOW, refusal, removeTempDirs, stackFixture, type StackFixture } from "./fixtures/gateway/stacks";
 import { crdViolations, ENVOY_SCHEMAS } from "./support/envoyCrdRules";
 
 type Obj = Record<string, any>;
@@ -172,15 +171,6 @@ describe("workload identity: oidcExchangeToken", () => {
     });
 
     it("refuses credentials whose tokens the controller cannot obtain, and a missing --oidc-client-id", () => {
-        const refusal = (fn: () => unknown): string => {
-            try {
-                fn();
-            } catch (err) {
-                expect(err).toBeInstanceOf(GatewayConfigError);
-                return (err as Error).message;
-            }
-            throw new Error("expected a refusal");
-        };
         expect(refusal(() => generate("envoy", dev, { auth: "workload-identity", oidcClientId: "c" }))).toMatch(/none of gateway\.federatedCredentials is for such a provider/);
         expect(refusal(() => generate("envoy", withOidcCredential(dev), { auth: "workload-identity" }))).toMatch(/needs --oidc-client-id/);
         const aks = dev.gateway.federatedCredentials[0]!.name;
@@ -192,7 +182,7 @@ describe("workload identity: oidcExchangeToken", () => {
 describe("nothing silently dropped", () => {
     it("says the controller ignores a non-default token scope", () => {
         const scoped = { ...dev, gateway: { ...dev.gateway, tokenScope: "https://ai.azure.com/.default" } };
-        expect(generate("envoy", scoped, { auth: "client-secret" }).notes).toContain(`gateway.tokenScope https://ai.azure.com/.default is not used: Envoy AI Gateway's controller always requests ${ENVOY_TOKEN_SCOPE}`);
+        expect(generate("envoy", scoped, { auth: "client-secret" }).notes).toContain("gateway.tokenScope https://ai.azure.com/.default is not used: Envoy AI Gateway's controller always requests https://cognitiveservices.azure.com/.default");
         expect(generate("envoy", dev, { auth: "client-secret" }).notes.join("\n")).not.toContain("tokenScope");
     });
 

@@ -8,9 +8,8 @@ import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml, parseAllDocuments } from "yaml";
-import { main, type CliIo } from "../src/gateway/cli";
 import { SECRET_OUTPUT_PATHS } from "../src/gateway/outputs";
-import { FIXTURE_NOW, redacted, runCli, runCliOnTerminal, removeTempDirs, stackFixture, tempDir, type StackFixture } from "./fixtures/gateway/stacks";
+import { inProcess, redacted, runCli, runCliOnTerminal, removeTempDirs, stackFixture, tempDir, type StackFixture } from "./fixtures/gateway/stacks";
 
 const mode = (path: string): number => statSync(path).mode & 0o777;
 
@@ -174,18 +173,3 @@ describe("missing or malformed input: exit code 2 and a message naming what is m
         expect(r.stderr.trim()).toBe("gateway-config: --auth certificate: gateway.certificate is absent: was the stack deployed with certificate: false?");
     });
 });
-
-/** Runs the command in-process with a pretend terminal (or a pipe) for stdout. */
-async function inProcess(args: readonly string[], isTTY: boolean, stdin = ""): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = "";
-    let stderr = "";
-    const io: CliIo = {
-        stdout: { isTTY, write: (s: string) => (stdout += s) },
-        stderr: { write: (s: string) => (stderr += s) },
-        stdinIsTTY: stdin === "",
-        readStdin: async () => stdin,
-        now: FIXTURE_NOW,
-    };
-    const code = await main(args, io);
-    return { code, stdout, stderr };
-}

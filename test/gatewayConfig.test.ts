@@ -11,22 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { certificateBundle, expiryNotes, resolveAuth } from "../src/gateway/auth";
 import { generate } from "../src/gateway";
-import { GatewayConfigError } from "../src/gateway/errors";
 import { parseStackOutputs, parseStackOutputsText, SECRET_OUTPUT_PATHS, type StackOutputs } from "../src/gateway/outputs";
 import { opensslSha1 } from "./helpers";
-import { FIXTURE_NOW, pemBlocks, redacted, removeTempDirs, stackFixture, tempDir, type StackFixture } from "./fixtures/gateway/stacks";
-
-/** The message of the GatewayConfigError `fn` throws (fails the test if it throws nothing or something else). */
-function refusal(fn: () => unknown): string {
-    try {
-        fn();
-    } catch (err) {
-        expect(err).toBeInstanceOf(GatewayConfigError);
-        expect((err as GatewayConfigError).exitCode).toBe(2);
-        return (err as Error).message;
-    }
-    throw new Error("expected a GatewayConfigError, got none");
-}
+import { FIXTURE_NOW, pemBlocks, redacted, refusal, removeTempDirs, stackFixture, tempDir, type StackFixture } from "./fixtures/gateway/stacks";
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 

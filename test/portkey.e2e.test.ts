@@ -13,14 +13,14 @@
  * do for any endpoint that is not `<name>.openai.azure.com`.
  */
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../src/gateway";
 import { parseStackOutputs, type StackOutputs } from "../src/gateway/outputs";
 import { PORTKEY_FILE } from "../src/gateway/portkey";
+import { tempDirs } from "./helpers";
 import { FakeAzureOpenAI } from "./support/fakeAzureOpenAi";
 import { FederatedTokenService, TOKEN_EXCHANGE_AUDIENCE } from "./support/federatedTokenService";
 import type { Request, Reply } from "./support/https";
@@ -39,6 +39,8 @@ class RecordingAzureOpenAI extends FakeAzureOpenAI {
 const FIXTURE = join(__dirname, "fixtures", "gateway", "outputs.dev.json");
 const FAR_FUTURE = new Date("2099-01-01T00:00:00Z");
 
+/** Removed after every other afterAll of this file (vitest runs them last registered first): the gateway has stopped by then. */
+const tempDir = tempDirs("portkey-e2e-");
 let dir: string;
 let pki: TestPki;
 let sts: FederatedTokenService;
@@ -82,7 +84,7 @@ async function chat(config: string, model: string): Promise<{ status: number; bo
 }
 
 beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "portkey-e2e-"));
+    dir = tempDir();
     pki = testPki();
     const tenantId = parseStackOutputs(JSON.parse(readFileSync(FIXTURE, "utf8"))).tenantId;
     sts = await new FederatedTokenService(tenantId).start(pki.server);
@@ -123,7 +125,6 @@ beforeAll(async () => {
 afterAll(async () => {
     await gateway?.stop();
     await Promise.all([sts?.close(), swc?.close(), weu?.close()]);
-    if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe("the real Portkey gateway", () => {

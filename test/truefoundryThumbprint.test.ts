@@ -8,8 +8,7 @@
  * character that is not hex), so the assertion names no registered certificate and is refused.
  */
 import { request } from "node:https";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfidentialClientApplication, type INetworkModule, type NetworkRequestOptions, type NetworkResponse } from "@azure/msal-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,7 +18,6 @@ import { parseStackOutputs, type StackOutputs } from "../src/gateway/outputs";
 import { testPki, type TestPki } from "./support/tls";
 import { COGNITIVE_SERVICES, TokenService } from "./support/tokenService";
 
-let dir: string;
 let pki: TestPki;
 let sts: TokenService;
 let outputs: StackOutputs;
@@ -60,7 +58,6 @@ const authData = (thumbprint: "hex" | "x5t") => {
 };
 
 beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "tfy-thumbprint-"));
     pki = testPki();
     outputs = parseStackOutputs(JSON.parse(readFileSync(join(__dirname, "fixtures", "gateway", "outputs.dev.json"), "utf8")));
     sts = await new TokenService(outputs.tenantId).start(pki.server);
@@ -70,7 +67,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
     await sts?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe("TrueFoundry certificate_thumbprint, judged by MSAL Node against a local token service", () => {

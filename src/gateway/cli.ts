@@ -111,7 +111,7 @@ function secretStrings(text: string): string[] {
  * messages of the outputs parser quote short excerpts of wrong values; a secret put where a plain value belongs
  * must not be one of them.
  */
-export function redactSecrets(message: string, secrets: readonly string[]): string {
+function redactSecrets(message: string, secrets: readonly string[]): string {
     if (secrets.length === 0) return message;
     return message.replace(/"((?:[^"\\]|\\.)*)"/g, (whole, body: string) => {
         let text: string;

@@ -19,8 +19,9 @@
  * for the Cognitive Services scope only (`azureScopeURL`, internal/controller/backend_security_policy.go).
  */
 import type { GatewayAuth, WorkloadIdentityAuth } from "./auth";
-import { foundryLocalNote, toYaml, yamlDocuments } from "./common";
-import { GatewayConfigError, quoted } from "./errors";
+import { emptyAccountNotes, foundryLocalNote, toYaml, yamlDocuments } from "./common";
+import { excerpt } from "../lib/excerpt";
+import { GatewayConfigError } from "./errors";
 import { checkNamespace, k8sLabel } from "./names";
 import type { FederatedCredentialOutputs, StackOutputs } from "./outputs";
 import { DEFAULT_API_VERSION, type FormatRenderer, type GeneratedFile, type GenerateOptions, type Rendered } from "./types";
@@ -65,7 +66,7 @@ function oidcExchange(auth: WorkloadIdentityAuth, options: GenerateOptions): { c
     let credential: FederatedCredentialOutputs | undefined;
     if (options.federatedCredential !== undefined) {
         credential = all.find((f) => f.name === options.federatedCredential);
-        if (!credential) throw new GatewayConfigError(`--federated-credential ${quoted(options.federatedCredential)} is not one of gateway.federatedCredentials: ${all.map((f) => f.name).join(", ")}`);
+        if (!credential) throw new GatewayConfigError(`--federated-credential ${excerpt(options.federatedCredential)} is not one of gateway.federatedCredentials: ${all.map((f) => f.name).join(", ")}`);
         if (unusable(credential)) throw new GatewayConfigError(`--federated-credential ${credential.name}: ${credential.subject} tokens come from a Kubernetes service account or GitHub Actions, which Envoy AI Gateway's oidcExchangeToken cannot obtain (it uses a client-credentials grant at an OIDC provider)`);
     } else {
         const usable = all.filter((f) => !unusable(f));
@@ -86,7 +87,7 @@ function render(outputs: StackOutputs, auth: GatewayAuth, options: GenerateOptio
     if (auth.mode === "certificate") throw new GatewayConfigError("envoy: certificate is not supported");
     const namespace = checkNamespace(options.namespace ?? "default");
     const gatewayName = options.gatewayName ?? "envoy-ai-gateway";
-    if (!DNS1123_SUBDOMAIN.test(gatewayName)) throw new GatewayConfigError(`--gateway-name ${quoted(gatewayName)} is not a Kubernetes object name (lower-case letters, digits, "-" and ".")`);
+    if (!DNS1123_SUBDOMAIN.test(gatewayName)) throw new GatewayConfigError(`--gateway-name ${excerpt(gatewayName)} is not a Kubernetes object name (lower-case letters, digits, "-" and ".")`);
     const api = options.envoyApiVersion ?? "v1beta1";
     const aigw = `aigateway.envoyproxy.io/${api}`;
     const tlsApi = api === "v1beta1" ? "gateway.networking.k8s.io/v1" : "gateway.networking.k8s.io/v1alpha3";
@@ -172,7 +173,7 @@ function render(outputs: StackOutputs, auth: GatewayAuth, options: GenerateOptio
     if (routes.length > 0) files.push({ name: ENVOY_FILES.routes, content: doc(header, routes), sensitive: false });
 
     if (options.gatewayName === undefined) notes.push(`the AIGatewayRoute attaches to Gateway envoy-ai-gateway in namespace ${namespace}; --gateway-name names yours`);
-    for (const { key, acc } of accounts) if (acc.deployments.length === 0) notes.push(`accounts.${key} has no deployments in the stack outputs: no route rule sends traffic to it; add a rule for its deployments`);
+    notes.push(...emptyAccountNotes(outputs, "no route rule sends traffic to it; add a rule for its deployments"));
     for (const [model, names] of servedBy) if (names.length > 1) notes.push(`model ${model} is deployed in ${names.length} accounts (${names.join(", ")}): its rule balances across them`);
     if (auth.tokenScope !== ENVOY_TOKEN_SCOPE) {
         notes.push(`gateway.tokenScope ${auth.tokenScope} is not used: Envoy AI Gateway's controller always requests ${ENVOY_TOKEN_SCOPE}`);

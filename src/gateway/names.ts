@@ -4,21 +4,23 @@
  * a file is never written outside `--out`, and a Kubernetes name is never empty, never starts with "-", and
  * is what the API server accepts. A refused value is quoted only as a short excerpt.
  */
-import { GatewayConfigError, quoted } from "./errors";
+import { ACCOUNT_NAME as STACK_ACCOUNT_NAME } from "../config/azureNames";
+import { excerpt } from "../lib/excerpt";
+import { GatewayConfigError } from "./errors";
 import type { StackOutputs } from "./outputs";
 
 /**
- * An Azure AI services (Cognitive Services) account name, the key of `accounts.<name>` in the outputs: 2–64
- * letters, digits and hyphens, starting and ending with a letter or digit (Microsoft.CognitiveServices naming
- * rules, "Naming rules and restrictions for Azure resources"; the program deploys accounts under these names).
+ * An Azure AI services (Cognitive Services) account name, the key of `accounts.<name>` in the outputs: the rule the
+ * stack config checks (src/config/azureNames.ts, with its source), here without regard to case, as Azure compares
+ * resource names.
  */
-const ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,62}[A-Za-z0-9]$/;
+const ACCOUNT_NAME = new RegExp(STACK_ACCOUNT_NAME.source, "i");
 
 /** Refuses account keys that are not Azure account names: they become file names and Kubernetes names. */
 export function checkAccountNames(outputs: StackOutputs): void {
     const bad = Object.keys(outputs.accounts).filter((name) => !ACCOUNT_NAME.test(name));
     if (bad.length > 0) {
-        throw new GatewayConfigError(`accounts: key ${quoted(bad[0] ?? "")} is not an Azure account name (2–64 letters, digits and hyphens, ` +
+        throw new GatewayConfigError(`accounts: key ${excerpt(bad[0] ?? "")} is not an Azure account name (2–64 letters, digits and hyphens, ` +
             `starting and ending with a letter or digit)${bad.length > 1 ? ` (and ${bad.length - 1} more)` : ""}: are these the outputs of a foundry-entra stack?`);
     }
 }
@@ -33,7 +35,7 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** Checks `--namespace`. */
 export function checkNamespace(namespace: string): string {
     if (!DNS1123_LABEL.test(namespace)) {
-        throw new GatewayConfigError(`--namespace ${quoted(namespace)} is not a Kubernetes namespace name: at most 63 lower-case letters, digits and "-", ` +
+        throw new GatewayConfigError(`--namespace ${excerpt(namespace)} is not a Kubernetes namespace name: at most 63 lower-case letters, digits and "-", ` +
             "starting and ending with a letter or digit");
     }
     return namespace;

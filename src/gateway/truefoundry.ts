@@ -7,7 +7,8 @@
 import { slug } from "../lib/names";
 import type { GatewayAuth } from "./auth";
 import { emptyAccountNotes, foundryLocalNote, toYaml } from "./common";
-import { GatewayConfigError, quoted } from "./errors";
+import { excerpt } from "../lib/excerpt";
+import { GatewayConfigError } from "./errors";
 import type { AccountOutputs, StackOutputs } from "./outputs";
 import { DEFAULT_API_VERSION, type FormatRenderer, type GenerateOptions, type Rendered, type SecretValue } from "./types";
 
@@ -30,7 +31,7 @@ const SECRET_REF = /^tfy-secret:\/\/([^:/\s]+):([^:/\s]+)$/;
 /** Parses `tfy-secret://<tenant>:<group>`. */
 export function parseSecretRef(ref: string): { tenant: string; group: string } {
     const m = SECRET_REF.exec(ref);
-    if (!m?.[1] || !m[2]) throw new GatewayConfigError(`--secret-ref ${quoted(ref)} is not tfy-secret://<tenant>:<secret-group>`);
+    if (!m?.[1] || !m[2]) throw new GatewayConfigError(`--secret-ref ${excerpt(ref)} is not tfy-secret://<tenant>:<secret-group>`);
     return { tenant: m[1], group: m[2] };
 }
 

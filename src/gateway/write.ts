@@ -8,7 +8,8 @@ import { closeSync, existsSync, fchmodSync, mkdirSync, openSync, renameSync, rmS
 import { dirname, resolve } from "node:path";
 import type { OutputStream } from "../lib/cli";
 import { yamlDocuments } from "./common";
-import { GatewayConfigError, quoted } from "./errors";
+import { excerpt } from "../lib/excerpt";
+import { GatewayConfigError } from "./errors";
 import type { GatewayConfig, GeneratedFile, SecretValue } from "./types";
 
 export interface EmitOptions {
@@ -32,7 +33,7 @@ export interface WrittenFile {
 export function fileInside(dir: string, name: string): string {
     const path = resolve(dir, name);
     if (name === "" || name === "." || name === ".." || dirname(path) !== resolve(dir)) {
-        throw new GatewayConfigError(`refusing to write ${quoted(name)}: every file goes directly into ${dir}`);
+        throw new GatewayConfigError(`refusing to write ${excerpt(name)}: every file goes directly into ${dir}`);
     }
     return path;
 }

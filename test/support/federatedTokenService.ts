@@ -5,7 +5,7 @@
  * equal, audience `api://AzureADTokenExchange`, signed by the issuer's key, within its lifetime. It also keeps
  * every access token it issued, so a test can check that a gateway forwarded exactly that token.
  */
-import { createPublicKey, type KeyObject } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import { decodeProtectedHeader, jwtVerify } from "jose";
 import { AAD } from "./aadErrors";
 import { json, type Reply, type Request } from "./https";
@@ -74,6 +74,3 @@ export class FederatedTokenService extends TokenService {
         return json(200, { token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599, access_token: token });
     }
 }
-
-/** The public key of a private key, for `issuerKeys`. */
-export const publicKeyOf = (privateKey: KeyObject): KeyObject => createPublicKey(privateKey);
