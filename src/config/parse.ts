@@ -4,7 +4,7 @@
  * are reported at once.
  */
 import { principalLabel, principalSlug, type Principal } from "../lib/names";
-import { foundryLocalTargets, isFoundryLocalTarget, normaliseFoundryLocal } from "./foundryLocal";
+import { firstSeen, foundryLocalTargets, isFoundryLocalTarget, normaliseFoundryLocal } from "./foundryLocal";
 import { namespaceReader } from "./issues";
 import { countRoleAssignments, roleAssignmentLimitProblem } from "./roleAssignments";
 import { addDays, scheduledStartBefore } from "../lib/rotation";
@@ -221,12 +221,8 @@ function normalise(raw: RawStackConfig, ctx: Ctx, problems: string[]): StackConf
 
 function duplicates(values: readonly string[], path: readonly PropertyKey[], field: string | undefined,
     problem: (p: readonly PropertyKey[], t: string) => void, verb = "is already used by") {
-    const seen = new Map<string, number>();
-    values.forEach((v, i) => {
-        const first = seen.get(v);
-        if (first === undefined) seen.set(v, i);
-        else problem(field ? [...path, i, field] : [...path, i], `${verb === "is already used by" ? `"${v}" ${verb}` : verb} ${keyPath([...path, first])}; ${field ?? "entries"} must be unique`);
-    });
+    firstSeen(values, (i, first) => problem(field ? [...path, i, field] : [...path, i],
+        `${verb === "is already used by" ? `"${values[i]}" ${verb}` : verb} ${keyPath([...path, first])}; ${field ?? "entries"} must be unique`));
 }
 
 /** Two entries that would hand the same principal the same role at the same target collide in Azure. */
