@@ -59,7 +59,7 @@ function outputsFile(): string {
 
 function verify(args: string[]): Promise<CliResult> {
     return runCli("verify", ["--outputs", outputsFile(), "--authority-host", world.tokens.url, "--wait", "0.2",
-        "--backoff-base-ms", "10", "--backoff-cap-ms", "40", ...args], { env: { NODE_EXTRA_CA_CERTS: world.pki.caFile } });
+        "--backoff-base-ms", "10", "--backoff-cap-ms", "40", ...args]);
 }
 
 const sitesOf = (r: CliResult) => (JSON.parse(r.stdout) as { sites: { name: string; status: string; reason?: string }[] }).sites;
@@ -95,7 +95,6 @@ describe("verify on a fleet", () => {
 
     it("prints a table of every site, and spells out only the sites that do not answer", async () => {
         const r = await verify([]);
-        console.log(r.stdout, r.stderr);
         expect(r.code).toBe(1);
         const table = r.stdout.slice(r.stdout.indexOf("Foundry Local sites:"));
         expect(table.split("\n").slice(0, 6)).toEqual([
@@ -121,7 +120,7 @@ describe("verify on a fleet", () => {
         expect(unknown.stderr.trim()).toBe("verify: --site store-nowhere: no such site in the outputs' foundryLocal.sites; have: store-answers, store-denies, store-cannot-check, store-offline");
         // One cluster has no sites to pick from.
         const oneCluster = world.writeOutputs((o) => { delete (o.foundryLocal as unknown as FleetOutputs).sites; });
-        const single = await runCli("verify", ["--outputs", oneCluster, "--site", "store-answers"], { env: { NODE_EXTRA_CA_CERTS: world.pki.caFile } });
+        const single = await runCli("verify", ["--outputs", oneCluster, "--site", "store-answers"]);
         expect(single.code).toBe(2);
         expect(single.stderr.trim()).toBe("verify: --site store-answers: the outputs describe one Foundry Local cluster (foundryLocal.endpoint), not a fleet's sites");
     });
