@@ -51,7 +51,7 @@ const OUTPUT_TOOLS: readonly { tool: string; main: (argv: readonly string[], io:
 /** Where a planted secret goes in the outputs: the credential positions, or anywhere. */
 const OUTPUT_SECRET_PLACES: readonly (readonly (string | number)[])[] = [["gateway", "clientSecret"], ["gateway", "clientSecret", "value"], ["gateway", "certificate"], ["gateway", "certificate", "privateKeyPem"]];
 /** Where a planted secret goes in the config: where users paste one by mistake. */
-const CONFIG_SECRET_PLACES: readonly (readonly string[])[] = [["foundry-entra:gateway", "clientSecret"], ["foundry-entra:gateway", "certificate"], ["foundry-entra:gatewayDelivery", "kubernetes", "kubeconfig"], ["foundry-entra:gateway", "displayName"]];
+const CONFIG_SECRET_PLACES: readonly (readonly string[])[] = [["foundry-entra:gateway", "clientSecret"], ["foundry-entra:gateway", "certificate"], ["foundry-entra:gatewayDelivery", "kubernetes", "kubeconfig"], ["foundry-entra:gateway", "displayName"], ["foundry-entra:gateway", "certificate", "renewOn"]];
 
 /** Sets `value` at `path`, creating objects on the way (replacing what is not one). */
 function setAt(doc: unknown, path: readonly (string | number)[], value: unknown): void {
