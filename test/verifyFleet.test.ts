@@ -126,6 +126,41 @@ describe("verify on a fleet", () => {
     });
 });
 
+describe("site names from the outputs and --site", () => {
+    /** A site name that, printed as is, would add a line of its own to what verify prints. */
+    const FORGED = `${"s".repeat(300)}\nverify: ✓ all good`;
+    const forgedLine = /^verify: ✓ all good/m;
+    const args = () => ["--authority-host", world.tokens.url, "--wait", "0.2", "--backoff-base-ms", "10", "--backoff-cap-ms", "40"];
+
+    it("are named by a short excerpt on one line, never printed whole", async () => {
+        const file = world.writeOutputs((o) => {
+            const fl = o.foundryLocal as unknown as FleetOutputs;
+            delete fl.endpoint;
+            fl.sites = { "store-offline": { endpoint: offline }, [FORGED]: { endpoint: offline } };
+        });
+        // An unknown --site lists the outputs' sites: one line, the forged name cut short.
+        const unknown = await runCli("verify", ["--outputs", file, ...args(), "--site", "store-nowhere"]);
+        expect(unknown.code).toBe(2);
+        expect(unknown.stderr.trim()).toBe(`verify: --site store-nowhere: no such site in the outputs' foundryLocal.sites; have: store-offline, "${"s".repeat(40)}…" (319 characters)`);
+        // An unknown --site value is cut short too.
+        const forgedSite = await runCli("verify", ["--outputs", file, ...args(), "--site", `store-nowhere\nverify: ✓ all good`]);
+        expect(forgedSite.code).toBe(2);
+        expect(forgedSite.stderr.trim()).toBe(`verify: --site "store-nowhere\\nverify: ✓ all good": no such site in the outputs' foundryLocal.sites; have: store-offline, "${"s".repeat(40)}…" (319 characters)`);
+        // The checklist and the sites table name the site by the same excerpt.
+        const all = await runCli("verify", ["--outputs", file, ...args()]);
+        expect(all.code).toBe(1);
+        expect(all.stdout).not.toMatch(forgedLine);
+        expect(all.stderr).not.toMatch(forgedLine);
+        expect(all.stdout).toContain(`Foundry Local site "${"s".repeat(40)}…" (319 characters) (${offline})`);
+        expect(all.stdout).toMatch(new RegExp(`^ {2}"s{40}…" \\(319 characters\\) +✗ unreachable`, "m"));
+        // One cluster: the --site value is cut short there as well.
+        const oneCluster = world.writeOutputs((o) => { delete (o.foundryLocal as unknown as FleetOutputs).sites; });
+        const single = await runCli("verify", ["--outputs", oneCluster, "--site", FORGED]);
+        expect(single.code).toBe(2);
+        expect(single.stderr.trim()).toBe(`verify: --site "${"s".repeat(40)}…" (319 characters): the outputs describe one Foundry Local cluster (foundryLocal.endpoint), not a fleet's sites`);
+    });
+});
+
 describe("bounded concurrency", () => {
     it("runs at most `limit` tasks at once, keeps the items' order, and finishes every task before reporting a failure", async () => {
         let running = 0;
