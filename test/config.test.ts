@@ -103,3 +103,13 @@ describe("config validation", () => {
         expect(parseStackConfig(config({ "foundry-entra:gateway": { owners: [GUID] }, "azuread:tenantId": GUID, "pulumi:tags": { a: "b" } }), { stack: "dev" }).ok).toBe(true);
     });
 });
+
+describe("renewOn in a credential's options (a secret position)", () => {
+    it("refuses a client secret pasted as renewOn without quoting any of it", () => {
+        const secret = "abc8Q~Zp3sVt9kLm2Nq4Rw6Yx8Bd0Fh2Jk4Ln6Pq";
+        const parsed = parseStackConfig(devWith({ gateway: { certificate: { rotateEveryDays: 90, validityDays: 180, renewOn: secret } } }), { stack: "dev" });
+        const lines = parsed.ok ? [] : parsed.problems;
+        expect(lines).toContainEqual(expect.stringMatching(/^foundry-entra:gateway\.certificate\.renewOn: .* is not a day; expected YYYY-MM-DD/));
+        for (const l of lines) expect(l).not.toContain(secret.slice(6, 16));
+    });
+});

@@ -11,11 +11,10 @@
  * To add a tool that reads stack outputs from stdin, add a row to OUTPUT_TOOLS: its `main`, the
  * arguments that make it read the outputs from stdin, and the I/O fields it needs.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join, sep } from "node:path";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { parseStackConfig } from "../src/config/parse";
 import { main as expiry } from "../src/expiry/cli";
@@ -24,7 +23,7 @@ import type { StdinIo } from "../src/lib/cli";
 import { parseDate } from "../src/lib/dates";
 import { main as render } from "../src/render/cli";
 import { main as tokenDoctor } from "../src/token/cli";
-import { BASE_STACK_FILE, ROOT } from "./helpers";
+import { BASE_STACK_FILE, ROOT, tempDirs } from "./helpers";
 import { deepJsonText, filesUnder, fuzzOptions, holds, hostileString, hostileValue, mutate, mutation, plantedSecret, runs, SEED, withinTime } from "./support/fuzz";
 import { runTool } from "./support/inProcess";
 
@@ -52,7 +51,7 @@ const OUTPUT_TOOLS: readonly { tool: string; main: (argv: readonly string[], io:
 /** Where a planted secret goes in the outputs: the credential positions, or anywhere. */
 const OUTPUT_SECRET_PLACES: readonly (readonly (string | number)[])[] = [["gateway", "clientSecret"], ["gateway", "clientSecret", "value"], ["gateway", "certificate"], ["gateway", "certificate", "privateKeyPem"]];
 /** Where a planted secret goes in the config: where users paste one by mistake. */
-const CONFIG_SECRET_PLACES: readonly (readonly string[])[] = [["foundry-entra:gateway", "clientSecret"], ["foundry-entra:gateway", "certificate"], ["foundry-entra:gatewayDelivery", "kubernetes", "kubeconfig"], ["foundry-entra:gateway", "displayName"]];
+const CONFIG_SECRET_PLACES: readonly (readonly string[])[] = [["foundry-entra:gateway", "clientSecret"], ["foundry-entra:gateway", "certificate"], ["foundry-entra:gatewayDelivery", "kubernetes", "kubeconfig"], ["foundry-entra:gateway", "displayName"], ["foundry-entra:gateway", "certificate", "renewOn"]];
 
 /** Sets `value` at `path`, creating objects on the way (replacing what is not one). */
 function setAt(doc: unknown, path: readonly (string | number)[], value: unknown): void {
@@ -65,11 +64,11 @@ function setAt(doc: unknown, path: readonly (string | number)[], value: unknown)
 }
 
 describe(`fuzz (seed ${SEED})`, () => {
+    const tempDir = tempDirs("fuzz-");
     let dir: string;
     beforeAll(() => {
-        dir = mkdtempSync(join(tmpdir(), "fuzz-"));
+        dir = tempDir();
     });
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
     it(`stack outputs: ${runs(40)} mutated outputs per tool, with secrets planted where users paste them`, async () => {
         for (const t of OUTPUT_TOOLS) {

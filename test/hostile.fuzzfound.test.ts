@@ -1,8 +1,7 @@
 /**
  * What the fuzzer (test/fuzz.test.ts) found, pinned as plain cases: each failed before its fix.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseStackConfig } from "../src/config/parse";
@@ -11,12 +10,13 @@ import { main as gatewayConfig } from "../src/gateway/cli";
 import { parseDate } from "../src/lib/dates";
 import { main as render } from "../src/render/cli";
 import { main as tokenDoctor } from "../src/token/cli";
-import { devWith, ROOT } from "./helpers";
+import { devWith, ROOT, tempDirs } from "./helpers";
 import { runTool } from "./support/inProcess";
 
 const OUTPUTS = readFileSync(join(ROOT, "test", "fixtures", "gateway", "outputs.dev.json"), "utf8");
 const longest = (text: string) => Math.max(...text.split("\n").map((l) => l.length));
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+const tempDir = tempDirs("fuzzfound-");
 
 describe("found by the fuzzer", () => {
     it("reads the years 0-99 as themselves, not as 1900-1999", () => {
@@ -25,17 +25,13 @@ describe("found by the fuzzer", () => {
     });
 
     it("render: a stack file nested 1,000 deep is refused with a line, not the YAML library's stack overflow", async () => {
-        const dir = mkdtempSync(join(tmpdir(), "fuzzfound-"));
-        try {
-            const file = join(dir, "Pulumi.deep.yaml");
-            writeFileSync(file, `config:\n  foundry-entra:gateway: ${"[".repeat(5_000)}${"]".repeat(5_000)}\n`);
-            const r = await runTool(render, ["--config", file], { extra: { cwd: dir, projectDir: dir } });
-            expect(r.code).toBe(2);
-            expect(r.stderr).toContain("values are nested deeper than a stack config can be");
-            expect(r.stderr).not.toContain("Maximum call stack");
-        } finally {
-            rmSync(dir, { recursive: true, force: true });
-        }
+        const dir = tempDir();
+        const file = join(dir, "Pulumi.deep.yaml");
+        writeFileSync(file, `config:\n  foundry-entra:gateway: ${"[".repeat(5_000)}${"]".repeat(5_000)}\n`);
+        const r = await runTool(render, ["--config", file], { extra: { cwd: dir, projectDir: dir } });
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain("values are nested deeper than a stack config can be");
+        expect(r.stderr).not.toContain("Maximum call stack");
     });
 
     it("config: an unknown key of 300 characters is named by a short excerpt", () => {
@@ -98,15 +94,11 @@ describe("found by the fuzzer", () => {
     it("gateway-config: a Foundry Local appScope of 1,200 characters is named by a short excerpt in the note", async () => {
         const outputs = JSON.parse(OUTPUTS) as { foundryLocal: { appScope: string } };
         outputs.foundryLocal.appScope = "a".repeat(1_200);
-        const dir = mkdtempSync(join(tmpdir(), "fuzzfound-"));
-        try {
-            const r = await runTool(gatewayConfig, ["--format", "litellm", "--outputs", "-", "--out", `${dir}/`], { stdin: JSON.stringify(outputs) });
-            expect(r.code).toBe(0);
-            expect(r.stderr).toContain('Call it with a token for "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…" (1200 characters)');
-            expect(longest(r.stderr)).toBeLessThan(600);
-        } finally {
-            rmSync(dir, { recursive: true, force: true });
-        }
+        const dir = tempDir();
+        const r = await runTool(gatewayConfig, ["--format", "litellm", "--outputs", "-", "--out", `${dir}/`], { stdin: JSON.stringify(outputs) });
+        expect(r.code).toBe(0);
+        expect(r.stderr).toContain('Call it with a token for "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…" (1200 characters)');
+        expect(longest(r.stderr)).toBeLessThan(600);
     });
 
     it("gateway-config: an account keyed with 700 characters is named by a short excerpt", async () => {

@@ -4,23 +4,22 @@
  * its marking, and a stack file of the wrong shape is refused instead of rendering an empty default stack.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { runProgram, type RunResult } from "../harness/run";
 import { main } from "../src/render/cli";
 import { buildModel, FORMATS, formatModel } from "../src/render/index";
-import { BASE_STACK_FILE, devConfig, devWith, RT } from "./helpers";
+import { BASE_STACK_FILE, devConfig, devWith, RT, tempDirs } from "./helpers";
 import { runTool } from "./support/inProcess";
 
 const NOW = new Date("2026-01-01T00:00:00Z");
+const tempDir = tempDirs("hostile-render-");
 let dir: string;
 beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "hostile-render-"));
+    dir = tempDir();
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Writes a stack file and renders it in-process. */
 async function renderFile(name: string, text: string, format = "json") {

@@ -59,7 +59,7 @@ function outputsFile(): string {
 
 function verify(args: string[]): Promise<CliResult> {
     return runCli("verify", ["--outputs", outputsFile(), "--authority-host", world.tokens.url, "--wait", "0.2",
-        "--backoff-base-ms", "10", "--backoff-cap-ms", "40", ...args], { env: { NODE_EXTRA_CA_CERTS: world.pki.caFile } });
+        "--backoff-base-ms", "10", "--backoff-cap-ms", "40", ...args]);
 }
 
 const sitesOf = (r: CliResult) => (JSON.parse(r.stdout) as { sites: { name: string; status: string; reason?: string }[] }).sites;
@@ -95,7 +95,6 @@ describe("verify on a fleet", () => {
 
     it("prints a table of every site, and spells out only the sites that do not answer", async () => {
         const r = await verify([]);
-        console.log(r.stdout, r.stderr);
         expect(r.code).toBe(1);
         const table = r.stdout.slice(r.stdout.indexOf("Foundry Local sites:"));
         expect(table.split("\n").slice(0, 6)).toEqual([
@@ -121,9 +120,44 @@ describe("verify on a fleet", () => {
         expect(unknown.stderr.trim()).toBe("verify: --site store-nowhere: no such site in the outputs' foundryLocal.sites; have: store-answers, store-denies, store-cannot-check, store-offline");
         // One cluster has no sites to pick from.
         const oneCluster = world.writeOutputs((o) => { delete (o.foundryLocal as unknown as FleetOutputs).sites; });
-        const single = await runCli("verify", ["--outputs", oneCluster, "--site", "store-answers"], { env: { NODE_EXTRA_CA_CERTS: world.pki.caFile } });
+        const single = await runCli("verify", ["--outputs", oneCluster, "--site", "store-answers"]);
         expect(single.code).toBe(2);
         expect(single.stderr.trim()).toBe("verify: --site store-answers: the outputs describe one Foundry Local cluster (foundryLocal.endpoint), not a fleet's sites");
+    });
+});
+
+describe("site names from the outputs and --site", () => {
+    /** A site name that, printed as is, would add a line of its own to what verify prints. */
+    const FORGED = `${"s".repeat(300)}\nverify: ✓ all good`;
+    const forgedLine = /^verify: ✓ all good/m;
+    const args = () => ["--authority-host", world.tokens.url, "--wait", "0.2", "--backoff-base-ms", "10", "--backoff-cap-ms", "40"];
+
+    it("are named by a short excerpt on one line, never printed whole", async () => {
+        const file = world.writeOutputs((o) => {
+            const fl = o.foundryLocal as unknown as FleetOutputs;
+            delete fl.endpoint;
+            fl.sites = { "store-offline": { endpoint: offline }, [FORGED]: { endpoint: offline } };
+        });
+        // An unknown --site lists the outputs' sites: one line, the forged name cut short.
+        const unknown = await runCli("verify", ["--outputs", file, ...args(), "--site", "store-nowhere"]);
+        expect(unknown.code).toBe(2);
+        expect(unknown.stderr.trim()).toBe(`verify: --site store-nowhere: no such site in the outputs' foundryLocal.sites; have: store-offline, "${"s".repeat(40)}…" (319 characters)`);
+        // An unknown --site value is cut short too.
+        const forgedSite = await runCli("verify", ["--outputs", file, ...args(), "--site", `store-nowhere\nverify: ✓ all good`]);
+        expect(forgedSite.code).toBe(2);
+        expect(forgedSite.stderr.trim()).toBe(`verify: --site "store-nowhere\\nverify: ✓ all good": no such site in the outputs' foundryLocal.sites; have: store-offline, "${"s".repeat(40)}…" (319 characters)`);
+        // The checklist and the sites table name the site by the same excerpt.
+        const all = await runCli("verify", ["--outputs", file, ...args()]);
+        expect(all.code).toBe(1);
+        expect(all.stdout).not.toMatch(forgedLine);
+        expect(all.stderr).not.toMatch(forgedLine);
+        expect(all.stdout).toContain(`Foundry Local site "${"s".repeat(40)}…" (319 characters) (${offline})`);
+        expect(all.stdout).toMatch(new RegExp(`^ {2}"s{40}…" \\(319 characters\\) +✗ unreachable`, "m"));
+        // One cluster: the --site value is cut short there as well.
+        const oneCluster = world.writeOutputs((o) => { delete (o.foundryLocal as unknown as FleetOutputs).sites; });
+        const single = await runCli("verify", ["--outputs", oneCluster, "--site", FORGED]);
+        expect(single.code).toBe(2);
+        expect(single.stderr.trim()).toBe(`verify: --site "${"s".repeat(40)}…" (319 characters): the outputs describe one Foundry Local cluster (foundryLocal.endpoint), not a fleet's sites`);
     });
 });
 

@@ -123,7 +123,7 @@ export function foundryLocalTargets(fl: FoundryLocalConfig | undefined, target: 
 }
 
 /** Calls `duplicate(i, first)` for every value seen before, at index `first`. */
-function firstSeen(values: readonly string[], duplicate: (i: number, first: number) => void): void {
+export function firstSeen(values: readonly string[], duplicate: (i: number, first: number) => void): void {
     const seen = new Map<string, number>();
     values.forEach((v, i) => {
         const first = seen.get(v);

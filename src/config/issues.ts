@@ -4,7 +4,7 @@
  * Shared by the program's config and the bootstrap's, so both speak the same way.
  */
 import type { z } from "zod";
-import { describeValue, excerpt, withheld } from "../lib/excerpt";
+import { describeValue, plainName, withheld } from "../lib/excerpt";
 
 export interface NamespaceReader {
     /** The key path a user types, e.g. `foundry-entra:access[2].principalId`. */
@@ -106,7 +106,9 @@ const depth = (issues: readonly z.core.$ZodIssue[]) => Math.max(0, ...issues.map
 /** A key as a key path shows it: as typed when it is a plain name, else a short excerpt (a key comes from the input too). */
 function keyName(key: PropertyKey): string {
     const k = String(key);
-    return /^[A-Za-z0-9_-]{1,40}$/.test(k) ? k : `[${excerpt(k)}]`;
+    const shown = plainName(k, 40);
+    // An excerpt is never the key itself (it is quoted, or withheld): bracketed so a key path reads as one.
+    return shown === k ? k : `[${shown}]`;
 }
 
 /** Whether a schema carries the secret-position mark (`.meta({ secret: true })`). */

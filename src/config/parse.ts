@@ -4,9 +4,10 @@
  * are reported at once.
  */
 import { principalLabel, principalSlug, type Principal } from "../lib/names";
-import { foundryLocalTargets, isFoundryLocalTarget, normaliseFoundryLocal } from "./foundryLocal";
+import { firstSeen, foundryLocalTargets, isFoundryLocalTarget, normaliseFoundryLocal } from "./foundryLocal";
 import { namespaceReader } from "./issues";
 import { countRoleAssignments, roleAssignmentLimitProblem } from "./roleAssignments";
+import { requireDate } from "../lib/dates";
 import { addDays, scheduledStartBefore } from "../lib/rotation";
 import { DEFAULT_AI_SERVICES_INFERENCE, resolveRole, type BuiltInRole } from "./roles";
 import { checkAdoption } from "./adopt";
@@ -137,7 +138,8 @@ function normalise(raw: RawStackConfig, ctx: Ctx, problems: string[]): StackConf
                 `(${c.rotateEveryDays} + ${c.graceDays}${spare ? " + 1" : ""}); a credential must outlive its successor's arrival by the grace period` +
                 `${spare ? " (plus a day for the time of day the pipeline runs)" : ""}, so raise validityDays or lower rotateEveryDays`);
         }
-        const renewOn = c.renewOn === undefined ? undefined : new Date(`${c.renewOn}T00:00:00Z`);
+        // The schema let through only calendar days (calendarDay): midnight UTC of that day.
+        const renewOn = c.renewOn === undefined ? undefined : requireDate(c.renewOn);
         if (renewOn && c.rotateEveryDays === undefined) {
             problem(["gateway", key, "renewOn"], "needs rotateEveryDays: without rotation there is one credential, and renewing it replaces it at once (see docs/day-two.md)");
         }
@@ -221,12 +223,8 @@ function normalise(raw: RawStackConfig, ctx: Ctx, problems: string[]): StackConf
 
 function duplicates(values: readonly string[], path: readonly PropertyKey[], field: string | undefined,
     problem: (p: readonly PropertyKey[], t: string) => void, verb = "is already used by") {
-    const seen = new Map<string, number>();
-    values.forEach((v, i) => {
-        const first = seen.get(v);
-        if (first === undefined) seen.set(v, i);
-        else problem(field ? [...path, i, field] : [...path, i], `${verb === "is already used by" ? `"${v}" ${verb}` : verb} ${keyPath([...path, first])}; ${field ?? "entries"} must be unique`);
-    });
+    firstSeen(values, (i, first) => problem(field ? [...path, i, field] : [...path, i],
+        `${verb === "is already used by" ? `"${values[i]}" ${verb}` : verb} ${keyPath([...path, first])}; ${field ?? "entries"} must be unique`));
 }
 
 /** Two entries that would hand the same principal the same role at the same target collide in Azure. */

@@ -4,6 +4,7 @@
  * Every key is documented in docs/configuration.md.
  */
 import { z } from "zod";
+import { parseDate } from "../lib/dates";
 import { excerpt } from "../lib/excerpt";
 import { principalIdentity, principalSlug, type Principal } from "../lib/names";
 import * as azure from "./azureNames";
@@ -53,13 +54,13 @@ const intIn = (min: number, max: number, what: string) =>
 const credentialToggle = <T extends z.ZodType>(schema: T) =>
     z.preprocess((v) => (v === false ? { enabled: false } : v === true || v === undefined ? {} : v), schema);
 
-/** A calendar day as `YYYY-MM-DD` (UTC), checked against the calendar (no 2026-02-30). */
-const calendarDay = () => z.string({ error: "expected a day as YYYY-MM-DD, e.g. 2026-12-01" }).refine((v) => {
-    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
-    if (!m) return false;
-    const d = new Date(`${v}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(v);
-}, { error: (i) => `${typeof i.input === "string" ? JSON.stringify(i.input.slice(0, 40)) : "the value"} is not a day; expected YYYY-MM-DD, e.g. 2026-12-01` });
+/**
+ * A calendar day as `YYYY-MM-DD` (UTC), checked against the calendar (no 2026-02-30) by the one date parser. It sits
+ * in a credential's options (a secret position): a value is quoted only as `show` does, never one shaped like a secret.
+ */
+const calendarDay = () => z.string({ error: "expected a day as YYYY-MM-DD, e.g. 2026-12-01" })
+    .refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && parseDate(v).ok,
+        { error: (i) => `${show(i.input)} is not a day; expected YYYY-MM-DD, e.g. 2026-12-01` });
 
 const rotation = {
     /** Replace the credential every N days (a new credential per generation); off when absent. */

@@ -75,3 +75,8 @@ export function withheld(value: unknown): string {
     if (typeof value === "number" || typeof value === "boolean") return `a ${typeof value}`;
     return excerpt(value);
 }
+
+/** A name as a message shows it: as is when it is a plain name (letters, digits, "-", "_") of 1 to `max` characters, else its excerpt. */
+export function plainName(name: string, max: number): string {
+    return name.length <= max && /^[A-Za-z0-9_-]+$/.test(name) ? name : excerpt(name);
+}

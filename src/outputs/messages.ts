@@ -23,11 +23,6 @@ export function missingCause(path: string): string {
     return MISSING_CAUSES.find(([prefix]) => path === prefix || path.startsWith(`${prefix}.`))?.[1] ?? GENERIC_CAUSE;
 }
 
-/** A value as a message shows it: its type, and a short excerpt of a scalar (never one that looks like a secret). */
-export function describe(value: unknown): string {
-    return describeValue(value);
-}
-
 /** One schema problem as a line: the path, what is wrong, and for a missing value its likely cause. */
 export function issueMessage(root: unknown, issue: z.core.$ZodIssue): string {
     const path = outputPath(issue.path);
@@ -38,6 +33,6 @@ export function issueMessage(root: unknown, issue: z.core.$ZodIssue): string {
         const expected = issue.code === "invalid_type" ? `is not ${/^[aeiou]/.test(issue.expected) ? "an" : "a"} ${issue.expected}` : issue.message;
         return `${path}: the value ${expected}`;
     }
-    if (issue.code === "invalid_type") return `${path}: expected ${issue.expected}, got ${describe(value)}`;
-    return `${path}: ${describe(value)} ${issue.message}`;
+    if (issue.code === "invalid_type") return `${path}: expected ${issue.expected}, got ${describeValue(value)}`;
+    return `${path}: ${describeValue(value)} ${issue.message}`;
 }

@@ -6,7 +6,8 @@
 import type { z } from "zod";
 import { OutputsError } from "./errors";
 import { parseJson } from "./json";
-import { describe, issueMessage, SHOW_SECRETS_COMMAND } from "./messages";
+import { describeValue } from "../lib/excerpt";
+import { issueMessage, SHOW_SECRETS_COMMAND } from "./messages";
 import { requireSecrets } from "./secrets";
 
 /** What a consumer needs of the outputs. */
@@ -36,7 +37,7 @@ export function validateOutputs<S extends z.ZodType>(schema: S, raw: unknown): z
  */
 export function parseOutputs<S extends z.ZodType>(schema: S, raw: unknown, options: ParseOptions = {}): z.output<S> {
     if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-        throw new OutputsError(`expected a JSON object of stack outputs, got ${describe(raw)}: pass what ${SHOW_SECRETS_COMMAND} prints`);
+        throw new OutputsError(`expected a JSON object of stack outputs, got ${describeValue(raw)}: pass what ${SHOW_SECRETS_COMMAND} prints`);
     }
     if ((options.secrets ?? "required") === "required") requireSecrets(raw);
     return validateOutputs(schema, raw);

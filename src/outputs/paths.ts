@@ -1,5 +1,5 @@
 /** Output paths: as a user reads them in messages, and the value found at one. */
-import { excerpt } from "../lib/excerpt";
+import { plainName } from "../lib/excerpt";
 
 /**
  * Renders a path as a user reads it: `accounts.aoai-dev.deployments[0].name`. A key that is not a plain name up to
@@ -10,7 +10,7 @@ export function outputPath(path: readonly PropertyKey[]): string {
     return path.reduce<string>((out, part) => {
         if (typeof part === "number") return `${out}[${part}]`;
         const key = String(part);
-        const plain = /^[A-Za-z0-9_-]{1,64}$/.test(key) ? key : excerpt(key);
+        const plain = plainName(key, 64);
         return out === "" ? plain : `${out}.${plain}`;
     }, "");
 }

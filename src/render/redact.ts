@@ -14,7 +14,6 @@ export const placeholder = (label: string): string => `<${label}>`;
 
 const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 const EXACT_GUID = new RegExp(`^${GUID.source}$`, "i");
-const PRIVATE_KEY_PEM = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -45,7 +44,7 @@ export class Redactor {
      */
     text(raw: string): string {
         const s = raw.replace(URL_USERINFO, (_m, scheme: string) => `${scheme}${SECRET}@`);
-        if (PRIVATE_KEY_PEM.test(s) || hasSecretShape(s) || this.secretValues.some((secret) => s.includes(secret))) return SECRET;
+        if (hasSecretShape(s) || this.secretValues.some((secret) => s.includes(secret))) return SECRET;
         const withOthers = this.othersPattern ? s.replace(this.othersPattern, (m) => this.others.get(m) ?? m) : s;
         return withOthers.replace(GUID, (m) => this.guids.get(m.toLowerCase()) ?? m);
     }

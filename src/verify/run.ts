@@ -4,7 +4,7 @@
  * is off, and that Foundry Local accepts the gateway. Returns the checklist; the CLI prints it.
  */
 import { CliError } from "../lib/cli";
-import { excerpt } from "../lib/names";
+import { excerpt as firstFew } from "../lib/names";
 import { asChecks, toCheck, type Check, type CheckGroup } from "./checklist";
 import { probeKeyAuth } from "./azureOpenAi";
 import { configuredCredentials, type CredentialKind } from "./credentials";
@@ -13,7 +13,7 @@ import { listModels } from "./foundryLocal";
 import { certificateConsistency, expiryFindings } from "./localChecks";
 import type { StackOutputs } from "./outputs";
 import { WaitBudget, type BackoffPolicy, type Clock } from "./retry";
-import { DEFAULT_SITE_CONCURRENCY, fleetSites, verifySites, type SiteRef, type SiteResult } from "./sites";
+import { DEFAULT_SITE_CONCURRENCY, fleetSites, siteName, verifySites, type SiteRef, type SiteResult } from "./sites";
 
 /** The `--auth` choices. */
 export type AuthChoice = CredentialKind | "all";
@@ -110,10 +110,12 @@ export async function runVerify(o: VerifyOptions, deps: VerifyDeps): Promise<Ver
 /** The fleet's sites to check (all unless --site names some), or undefined for one cluster. */
 function selectSites(all: SiteRef[] | undefined, wanted: readonly string[] | undefined): SiteRef[] | undefined {
     if (!wanted || wanted.length === 0) return all;
-    if (!all) throw new UsageError(`--site ${wanted.join(", ")}: the outputs describe one Foundry Local cluster (foundryLocal.endpoint), not a fleet's sites`);
+    // Site names come from the outputs file and --site from the command line: each is shown as a plain name or an excerpt.
+    const shown = (names: readonly string[]) => names.map(siteName);
+    if (!all) throw new UsageError(`--site ${shown(wanted).join(", ")}: the outputs describe one Foundry Local cluster (foundryLocal.endpoint), not a fleet's sites`);
     const byName = new Map(all.map((s) => [s.name.toLowerCase(), s]));
     const unknown = wanted.filter((w) => !byName.has(w.toLowerCase()));
-    if (unknown.length) throw new UsageError(`--site ${unknown.join(", ")}: no such site in the outputs' foundryLocal.sites; have: ${excerpt(all.map((s) => s.name))}`);
+    if (unknown.length) throw new UsageError(`--site ${shown(unknown).join(", ")}: no such site in the outputs' foundryLocal.sites; have: ${firstFew(shown(all.map((s) => s.name)))}`);
     return all.filter((s) => wanted.some((w) => w.toLowerCase() === s.name.toLowerCase()));
 }
 

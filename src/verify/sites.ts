@@ -4,6 +4,7 @@
  * the fleet's one API — a bounded number of sites at a time, and summed up in a table: which sites answer, which
  * refuse and why.
  */
+import { plainName } from "../lib/excerpt";
 import { toCheck, type Check, type CheckGroup } from "./checklist";
 import type { FoundryLocalToken } from "./credentialChecks";
 import type { CredentialKind } from "./credentials";
@@ -19,6 +20,12 @@ export interface SiteRef {
     readonly name: string;
     readonly endpoint: string;
 }
+
+/**
+ * A site's name as a message shows it: as is when it is a plain name, else a short excerpt on one line. The name is a
+ * key of the outputs file (or a --site value), any text: printed whole it could forge a line of the checklist.
+ */
+export const siteName = (name: string): string => plainName(name, 64);
 
 /** How a site did: `answers` (every check passed), `refuses` (it answered with an error), `unreachable`. */
 export type SiteStatus = "answers" | "refuses" | "unreachable";
@@ -80,13 +87,13 @@ async function verifySite(site: SiteRef, o: SiteCheckOptions): Promise<SiteResul
     const listed = await listModels(site.endpoint);
     const models = toCheck(`${id}.models`, listed.result);
     const checks: Check[] = [models];
-    const group = (): CheckGroup => ({ title: `Foundry Local site ${site.name} (${site.endpoint})`, checks });
+    const group = (): CheckGroup => ({ title: `Foundry Local site ${siteName(site.name)} (${site.endpoint})`, checks });
     if (listed.result.outcome === "fail" && listed.result.reason?.startsWith("unreachable")) {
         return { site, status: "unreachable", reason: listed.result.reason, group: group() };
     }
     const model = listed.models[0] ?? PROBE_MODEL;
     for (const [kind, token] of o.tokens) {
-        const label = `${site.name} (${kind})`;
+        const label = `${siteName(site.name)} (${kind})`;
         const check = await callWithRbacWait(`${kind}.${id}.call`, label, () => callFoundryLocal(site.endpoint, token.raw, model, token.findings), o.wait);
         // The group names the site; each call's line says which credential's token it carried.
         checks.push(check.title.startsWith(label) ? check : { ...check, title: `${kind}: ${check.title}` });
@@ -115,7 +122,7 @@ export function sitesHeadline(results: readonly SiteResult[]): string {
 
 /** The table a person reads: one line per site with its status, then why it does not answer. */
 export function renderSitesTable(results: readonly SiteResult[]): string {
-    const rows = results.map((r) => [r.site.name, r.status === "answers" ? "✓ answers" : `✗ ${STATUS_WORDS[r.status]}`, r.reason ?? ""]);
+    const rows = results.map((r) => [siteName(r.site.name), r.status === "answers" ? "✓ answers" : `✗ ${STATUS_WORDS[r.status]}`, r.reason ?? ""]);
     const head = ["site", "status", "why"];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
     const line = (cells: readonly string[]) => `  ${cells.map((c, i) => c.padEnd(widths[i]!)).join("  ")}`.trimEnd();

@@ -3,6 +3,7 @@
  * stdout and stderr captured: the hostile-input tests and the fuzzer drive every tool this way (no child process).
  */
 import type { CommandIo, StdinIo } from "../../src/lib/cli";
+import { capturedIo } from "./cli";
 
 export interface ToolRun {
     readonly code: number;
@@ -10,23 +11,9 @@ export interface ToolRun {
     readonly stderr: string;
 }
 
-/** The I/O a tool gets: stdin piped (not a terminal) holding `stdin`, output captured. */
-export function capturedIo(stdin = ""): StdinIo & { out(): { stdout: string; stderr: string } } {
-    let stdout = "";
-    let stderr = "";
-    return {
-        stdout: { write: (s: string) => (stdout += s) },
-        stderr: { write: (s: string) => (stderr += s) },
-        stdinIsTTY: false,
-        readStdin: () => Promise.resolve(stdin),
-        out: () => ({ stdout, stderr }),
-    };
-}
-
 /** Runs `main` with `argv` and the extra I/O fields a tool takes (env, cwd, now…). */
 export async function runTool<I extends CommandIo>(main: (argv: readonly string[], io: I) => Promise<number>, argv: readonly string[],
     options: { stdin?: string; extra?: Omit<I, keyof StdinIo> & Pick<StdinIo, "env"> } = {}): Promise<ToolRun> {
-    const io = capturedIo(options.stdin ?? "");
-    const code = await main(argv, { ...io, ...options.extra } as unknown as I);
-    return { code, ...io.out() };
+    const { io, result } = capturedIo({ stdin: options.stdin ?? "" });
+    return result(await main(argv, { ...io, ...options.extra } as unknown as I));
 }
