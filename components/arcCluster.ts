@@ -6,7 +6,7 @@ import { ROLES } from "../src/config/roles";
 import { FOUNDRY_LOCAL } from "../src/config/schema";
 import { declareGrants, type AccessRequest, type AdoptedGrants } from "../src/lib/grants";
 import { assignRole } from "../src/lib/rbac";
-import { UNMANAGED_EXTENSION_INPUTS } from "../src/lib/unmanaged";
+import { adoptedOptions, UNMANAGED_EXTENSION_INPUTS } from "../src/lib/unmanaged";
 
 export interface ArcClusterArgs {
     /** The connected cluster, looked up (not managed) by name in its resource group. */
@@ -77,7 +77,7 @@ export class ArcCluster extends pulumi.ComponentResource {
                     "entraAuth.tenantId": args.tenantId,
                     "entraAuth.clientId": args.apiClientId,
                 },
-            }, { parent: this, ...(args.adopt?.extensionId ? { import: args.adopt.extensionId, retainOnDelete: true, ignoreChanges: [...UNMANAGED_EXTENSION_INPUTS] } : {}) });
+            }, { parent: this, ...(args.adopt?.extensionId ? adoptedOptions(args.adopt.extensionId, UNMANAGED_EXTENSION_INPUTS) : {}) });
         }
         this.registerOutputs({ clusterId: this.clusterId, arcPrincipalId: this.arcPrincipalId });
     }
