@@ -3,6 +3,7 @@ import type { FoundryLocalConfig, FoundryLocalSiteConfig } from "../src/config/t
 import { FOUNDRY_LOCAL } from "../src/config/schema";
 import { resourceGroupGrantNote } from "../src/config/foundryLocal";
 import { declareGrants, type AccessRequest, type Target } from "../src/lib/grants";
+import { resourceGroupArmId } from "../src/lib/armIds";
 import { nextTurn } from "../src/lib/pacing";
 import { ArcCluster } from "./arcCluster";
 
@@ -48,7 +49,7 @@ export class FoundryLocalResourceGroup extends pulumi.ComponentResource {
 
     private constructor(name: string, resourceGroupName: string, subscriptionId: string, opts?: pulumi.ComponentResourceOptions) {
         super("foundry-entra:index:FoundryLocalResourceGroup", name, {}, opts);
-        this.resourceGroupId = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}`;
+        this.resourceGroupId = resourceGroupArmId(subscriptionId, resourceGroupName);
         this.target = { kind: "FoundryLocal", scope: this.resourceGroupId, note: resourceGroupGrantNote(resourceGroupName) };
     }
 
