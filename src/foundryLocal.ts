@@ -7,6 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { ArcCluster, FoundryLocalApi, FoundryLocalFleet, type FoundryLocalApiArgs } from "../components";
 import type { FoundryLocalConfig, StackConfig } from "./config/types";
 import type { AccessRequest, AdoptedGrants, Target } from "./lib/grants";
+import { GRANT_PREFIX } from "./lib/names";
 import type { DeployContext } from "./program";
 
 export interface FoundryLocalInputs {
@@ -56,7 +57,7 @@ export async function declareFoundryLocal(config: StackConfig, fl: FoundryLocalC
 
     const [single] = fl.sites;
     if (fl.form === "cluster" && single) {
-        const cluster = new ArcCluster("arc-cluster", {
+        const cluster = new ArcCluster(GRANT_PREFIX.foundryLocal, {
             cluster: single, installExtension: fl.installExtension, extension: fl.extension, requests: inputs.requests, ...common,
             ...(inputs.adopt?.grants || inputs.adopt?.extensionId ? {
                 adopt: { ...(inputs.adopt.grants ? { grants: inputs.adopt.grants } : {}), ...(inputs.adopt.extensionId ? { extensionId: inputs.adopt.extensionId } : {}) },
