@@ -357,7 +357,7 @@ export async function discover(rest: AzureRest, config: StackConfig, ctx: Discov
         switch (p.kind) {
             case "gateway": return gatewaySpId;
             case "arc": return arcPrincipal || undefined;
-            case "managedIdentity": return p.principalId ?? identities.get(p.name)?.principalId;
+            case "managedIdentity": return p.principalId;
             case "config": return p.principal.kind === "user" ? users.get(p.principal.upn) : p.principal.kind === "group" ? groups.get(p.principal.displayName) : p.principal.id;
         }
     };
