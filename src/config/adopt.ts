@@ -166,6 +166,31 @@ export function declaredGrants(config: Pick<StackConfig, "accounts" | "access" |
     return grants;
 }
 
+/** One principal the stack gives the Foundry Local app role to, keyed as AdoptionConfig.appRoleAssignments keys it. */
+export interface AppRoleHolder {
+    /** `gateway` or `mi:<managedIdentities[].name>`. */
+    readonly key: string;
+    readonly principalId: string;
+    /** How messages name it. */
+    readonly label: string;
+}
+
+/**
+ * Who the stack gives the Foundry Local app role to, as far as their object ids are known: the gateway's service
+ * principal (when its id is), then each managed identity that targets Foundry Local, by its configured principal id or
+ * its adopted identity's.
+ */
+export function foundryLocalAppRoleHolders(config: Pick<StackConfig, "managedIdentities">, gatewayServicePrincipalId: string | undefined,
+    adoptedIdentities: ReadonlyMap<string, { readonly principalId: string }>): AppRoleHolder[] {
+    return [
+        ...(gatewayServicePrincipalId ? [{ key: "gateway", principalId: gatewayServicePrincipalId, label: "the gateway's service principal" }] : []),
+        ...config.managedIdentities.filter((m) => m.targets.includes(FOUNDRY_LOCAL)).flatMap((m) => {
+            const principalId = m.principalId ?? adoptedIdentities.get(m.name)?.principalId;
+            return principalId ? [{ key: `mi:${m.name}`, principalId, label: `managed identity ${m.name}` }] : [];
+        }),
+    ];
+}
+
 /** The object id config knows for a grant's principal, or undefined when only a lookup knows it. */
 function knownPrincipalId(p: GrantPrincipal, adopt: RawAdopt): string | undefined {
     switch (p.kind) {
@@ -314,20 +339,14 @@ export function checkAdoption(raw: RawAdopt, config: StackConfig, subscriptionId
                 `(adopt.foundryLocalServicePrincipal: ${raw.foundryLocalServicePrincipal ?? "not set, so the stack creates it and no assignment on it can exist yet"})`);
         }
         const principalId = e.principalId.toLowerCase();
-        const holders = [
-            ...(raw.gatewayServicePrincipal ? [["gateway", raw.gatewayServicePrincipal.toLowerCase(), "the gateway's service principal"]] : []),
-            ...config.managedIdentities.filter((x) => x.targets.includes(FOUNDRY_LOCAL)).flatMap((x) => {
-                const id = x.principalId ?? identities.get(x.name)?.principalId;
-                return id ? [[`mi:${x.name}`, id, `managed identity ${x.name}`]] : [];
-            }),
-        ] as [string, string, string][];
-        const holder = holders.find(([, id]) => id === principalId);
+        const holders = foundryLocalAppRoleHolders(config, raw.gatewayServicePrincipal?.toLowerCase(), identities);
+        const holder = holders.find((h) => h.principalId === principalId);
         if (!holder) {
             return problem(at("appRoleAssignments", i, "principalId"), `${principalId} is not a principal this stack gives the Foundry Local app role to; it gives it to: ` +
-                `${holders.map(([, id, label]) => `${label} (${id})`).join(", ") || "(no principal whose object id is known: adopt the gateway's service principal first)"}`);
+                `${holders.map((h) => `${h.label} (${h.principalId})`).join(", ") || "(no principal whose object id is known: adopt the gateway's service principal first)"}`);
         }
-        if (appRoleAssignments.has(holder[0])) return problem(at("appRoleAssignments", i), `adopts a second app-role assignment for ${holder[2]}`);
-        appRoleAssignments.set(holder[0], e.id);
+        if (appRoleAssignments.has(holder.key)) return problem(at("appRoleAssignments", i), `adopts a second app-role assignment for ${holder.label}`);
+        appRoleAssignments.set(holder.key, e.id);
     });
 
     const deployments = new Map<string, string>();
