@@ -113,3 +113,17 @@ describe("the excerpt rule", () => {
         expect(excerpt({ a: 1 })).toBe("an object");
     });
 });
+
+describe("adopt and guardrails errors never quote a secret", () => {
+    it("a client secret pasted as adopt.gatewayApplication or guardrails.diagnostics.workspaceId", () => {
+        for (const [overrides, key] of [
+            [{ adopt: { gatewayApplication: CLIENT_SECRET } }, "adopt.gatewayApplication"],
+            [{ guardrails: { diagnostics: { workspaceId: CLIENT_SECRET } } }, "guardrails.diagnostics.workspaceId"],
+        ] as const) {
+            const lines = problems(overrides);
+            expect(lines.some((l) => l.startsWith(`foundry-entra:${key}: (value not shown: it may be a secret) is not`)), lines.join("\n")).toBe(true);
+            expectNoSecret(lines.join("\n"), CLIENT_SECRET);
+        }
+    });
+});
+

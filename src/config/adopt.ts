@@ -10,6 +10,7 @@
  * the program has looked the principals up, still before anything is registered (`matchLookedUp`).
  */
 import { z } from "zod";
+import { excerpt } from "../lib/excerpt";
 import {
     accountArmId, clusterExtensionArmId, connectedClusterArmId, deploymentArmId, parseArmResourceId, parseRoleAssignmentId,
     sameArmId,
@@ -21,8 +22,7 @@ import { singleSite } from "./foundryLocal";
 import { checkRoleSpec, FOUNDRY_LOCAL, GUID_PATTERN, resolveRole, ROLES, type BuiltInRole, type TargetKind } from "./roles";
 import type { StackConfig } from "./types";
 
-const show = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v.slice(0, 80)) : String(JSON.stringify(v) ?? v));
-const objectId = (what: string) => z.string().regex(GUID_PATTERN, { error: (i) => `${show(i.input)} is not an object id; expected the ${what}'s object id (a GUID)` });
+const objectId = (what: string) => z.string().regex(GUID_PATTERN, { error: (i) => `${excerpt(i.input)} is not an object id; expected the ${what}'s object id (a GUID)` });
 const role = () => z.string().superRefine((v, ctx) => {
     const problem = checkRoleSpec(v);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
@@ -30,12 +30,12 @@ const role = () => z.string().superRefine((v, ctx) => {
 
 /** An existing credential of the adopted gateway app: not managed by the stack, listed by `expiry` as "not managed here". */
 export const UnmanagedCredentialSchema = z.strictObject({
-    type: z.enum(["certificate", "clientSecret"], { error: (i) => `${show(i.input)} is not a credential type; allowed: certificate, clientSecret` }),
+    type: z.enum(["certificate", "clientSecret"], { error: (i) => `${excerpt(i.input)} is not a credential type; allowed: certificate, clientSecret` }),
     /** Graph's keyId of the credential. */
-    keyId: z.string().regex(GUID_PATTERN, { error: (i) => `${show(i.input)} is not a key id (a GUID, Graph's keyId)` }),
+    keyId: z.string().regex(GUID_PATTERN, { error: (i) => `${excerpt(i.input)} is not a key id (a GUID, Graph's keyId)` }),
     displayName: z.string().max(256).optional(),
     /** Graph's endDateTime. */
-    endDate: z.iso.datetime({ offset: true, error: (i) => `${show(i.input)} is not a date-time; expected ISO 8601, e.g. 2027-01-31T00:00:00Z` }),
+    endDate: z.iso.datetime({ offset: true, error: (i) => `${excerpt(i.input)} is not a date-time; expected ISO 8601, e.g. 2027-01-31T00:00:00Z` }),
     /** A certificate's SHA-1 thumbprint (Graph's customKeyIdentifier), to find it in the portal. */
     thumbprint: z.string().regex(/^[0-9A-Fa-f]{40}$/, { error: "is not a 40-digit hexadecimal SHA-1 thumbprint" }).optional(),
 });
@@ -49,11 +49,11 @@ export const AdoptSchema = z.strictObject({
     foundryLocalApplication: objectId("app registration").optional(),
     foundryLocalServicePrincipal: objectId("service principal").optional(),
     /** The live id of the adopted API's delegated scope: kept, so users' consent stays valid. */
-    foundryLocalScopeId: z.string().regex(GUID_PATTERN, { error: (i) => `${show(i.input)} is not a GUID (the scope's id in the app's manifest)` }).optional(),
+    foundryLocalScopeId: z.string().regex(GUID_PATTERN, { error: (i) => `${excerpt(i.input)} is not a GUID (the scope's id in the app's manifest)` }).optional(),
     /** The live id of the adopted API's app role: kept, so existing app-role assignments stay valid. */
-    foundryLocalAppRoleId: z.string().regex(GUID_PATTERN, { error: (i) => `${show(i.input)} is not a GUID (the app role's id in the app's manifest)` }).optional(),
+    foundryLocalAppRoleId: z.string().regex(GUID_PATTERN, { error: (i) => `${excerpt(i.input)} is not a GUID (the app role's id in the app's manifest)` }).optional(),
     /** The adopted API's Application ID URI (`api://<client id>`), taken over as its ApplicationIdentifierUri. */
-    foundryLocalIdentifierUri: z.string().regex(/^api:\/\/\S+$/, { error: (i) => `${show(i.input)} is not an api:// URI` }).optional(),
+    foundryLocalIdentifierUri: z.string().regex(/^api:\/\/\S+$/, { error: (i) => `${excerpt(i.input)} is not an api:// URI` }).optional(),
     /** The Azure CLI is already pre-authorised on the adopted API: taken over. */
     foundryLocalAzureCliPreAuthorized: z.boolean().optional(),
     /** The Foundry Local extension already installed on the cluster (ARM id). */
