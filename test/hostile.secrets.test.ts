@@ -127,3 +127,26 @@ describe("adopt and guardrails errors never quote a secret", () => {
     });
 });
 
+describe("expiry never quotes a secret from an unmanaged credential", () => {
+    const unmanaged = (credential: Record<string, unknown>) =>
+        JSON.stringify({ ...OUTPUTS, gateway: { ...OUTPUTS.gateway, unmanagedCredentials: [{ type: "certificate", endDate: "2026-01-20T00:00:00Z", ...credential }] } });
+
+    it("a client secret as its displayName or as its thumbprint, in the text and the JSON report", async () => {
+        for (const credential of [{ displayName: CLIENT_SECRET }, { thumbprint: CLIENT_SECRET }]) {
+            for (const json of [[], ["--json"]]) {
+                const r = await runTool(expiry, ["--now", "2026-01-01", ...json], { stdin: unmanaged(credential) });
+                expect(r.stderr).toBe("");
+                expect(r.stdout).toContain("gateway.unmanagedCredentials[0]");
+                expectNoSecret(r.stdout, CLIENT_SECRET);
+            }
+        }
+    });
+
+    it("a displayName with a terminal escape and a line break is quoted escaped, on its line", async () => {
+        const r = await runTool(expiry, ["--now", "2026-01-01"], { stdin: unmanaged({ displayName: "old\u001b[2J\nsecret" }) });
+        expect(r.stdout).not.toContain("\u001b");
+        expect(r.stdout).toContain('external gateway.unmanagedCredentials[0], not managed here (certificate "old\\u001b[2J\\nsecret"): expires 2026-01-20');
+        expect(r.stdout).toContain('note: gateway.unmanagedCredentials[0] (certificate "old\\u001b[2J\\nsecret") is not managed here');
+    });
+});
+
