@@ -150,3 +150,15 @@ describe("expiry never quotes a secret from an unmanaged credential", () => {
     });
 });
 
+describe("expiry's --within never quotes what it refuses whole", () => {
+    it("a client secret given as --within is not printed; a value with a line break stays on one line", async () => {
+        const secret = await runTool(expiry, ["--within", CLIENT_SECRET], { stdin: JSON.stringify(OUTPUTS) });
+        expect(secret.code).toBe(2);
+        expect(secret.stderr).toMatch(/^expiry: .*--within.* is not a whole number of days\n$/);
+        expectNoSecret(secret.stderr, CLIENT_SECRET);
+        // Longer than an excerpt, so commander's own quote of it is an excerpt too.
+        const broken = await runTool(expiry, ["--within", `3\n${"0".repeat(60)}`], { stdin: JSON.stringify(OUTPUTS) });
+        expect(broken.code).toBe(2);
+        expect(broken.stderr.split("\n")).toEqual([expect.stringMatching(/^expiry: .*"3\\n0{38}…" \(62 characters\) is not a whole number of days$/), ""]);
+    });
+});
