@@ -15,8 +15,6 @@ import { assignableRoleGuids, isCustomRole, roleAssignmentCondition } from "./ro
 /** Who runs the bootstrap, from the provider's client config. */
 export interface BootstrapContext {
     readonly tenantId: string;
-    /** Object id of the administrator running `pulumi up`. Nothing declared depends on it (owners come from config). */
-    readonly adminObjectId: string;
 }
 
 /** Entry point: parse and validate the whole config first, so bad input registers nothing. */
@@ -24,7 +22,7 @@ export async function runBootstrap(): Promise<Record<string, unknown>> {
     const parsed = parseBootstrapConfig(pulumi.runtime.allConfig(), { stack: pulumi.getStack() });
     if (!parsed.ok) throw new pulumi.RunError(new ConfigError(parsed.problems).message);
     const aad = await azuread.getClientConfig();
-    return declareBootstrap(parsed.config, { tenantId: aad.tenantId, adminObjectId: aad.objectId });
+    return declareBootstrap(parsed.config, { tenantId: aad.tenantId });
 }
 
 /** Declares every resource for a validated config and returns the stack outputs (none of them secret). */

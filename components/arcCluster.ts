@@ -5,8 +5,9 @@ import type { FoundryLocalConfig } from "../src/config/types";
 import { ROLES } from "../src/config/roles";
 import { FOUNDRY_LOCAL } from "../src/config/schema";
 import { declareGrants, type AccessRequest, type AdoptedGrants } from "../src/lib/grants";
+import { arcIdentityGrantName } from "../src/lib/names";
 import { assignRole } from "../src/lib/rbac";
-import { UNMANAGED_EXTENSION_INPUTS } from "../src/lib/unmanaged";
+import { adoptedOptions, UNMANAGED_EXTENSION_INPUTS } from "../src/lib/unmanaged";
 
 export interface ArcClusterArgs {
     /** The connected cluster, looked up (not managed) by name in its resource group. */
@@ -45,9 +46,8 @@ export class ArcCluster extends pulumi.ComponentResource {
         this.clusterId = cluster.id;
         this.arcPrincipalId = cluster.identity.principalId;
 
-        // `<component name>-arc-identity-<role>`: for the single form (component "arc-cluster") that is the name
-        // adoption matches (src/lib/names.ts arcIdentityGrantName); each fleet site has its own.
-        const arcGrant = `${name}-arc-identity-${ROLES.openAiUser.slug}`;
+        // For the single form (component "arc-cluster", GRANT_PREFIX.foundryLocal) this is the name adoption matches; each fleet site has its own.
+        const arcGrant = arcIdentityGrantName(ROLES.openAiUser.slug, name);
         assignRole(arcGrant, {
             principalId: this.arcPrincipalId,
             principalType: "ServicePrincipal",
@@ -77,7 +77,7 @@ export class ArcCluster extends pulumi.ComponentResource {
                     "entraAuth.tenantId": args.tenantId,
                     "entraAuth.clientId": args.apiClientId,
                 },
-            }, { parent: this, ...(args.adopt?.extensionId ? { import: args.adopt.extensionId, retainOnDelete: true, ignoreChanges: [...UNMANAGED_EXTENSION_INPUTS] } : {}) });
+            }, { parent: this, ...(args.adopt?.extensionId ? adoptedOptions(args.adopt.extensionId, UNMANAGED_EXTENSION_INPUTS) : {}) });
         }
         this.registerOutputs({ clusterId: this.clusterId, arcPrincipalId: this.arcPrincipalId });
     }

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as cognitiveservices from "@pulumi/azure-native/cognitiveservices";
 import type { AccountConfig, DeploymentConfig } from "../src/config/types";
 import { accountArmId } from "../src/lib/armIds";
-import { UNMANAGED_ACCOUNT_INPUTS, UNMANAGED_DEPLOYMENT_INPUTS } from "../src/lib/unmanaged";
+import { adoptedOptions, UNMANAGED_ACCOUNT_INPUTS, UNMANAGED_DEPLOYMENT_INPUTS } from "../src/lib/unmanaged";
 
 export interface FoundryAccountArgs {
     /** The account: ARM name (also its custom subdomain), resource group, kind, location, SKU, deployments. */
@@ -50,7 +50,7 @@ export class FoundryAccount extends pulumi.ComponentResource {
         const adoption: pulumi.CustomResourceOptions = a.existing
             // Adopt, never delete what this stack did not create, and keep what the program does not manage (network
             // rules, identity, tags, …): the import is followed by an update of the declared inputs (src/lib/unmanaged.ts).
-            ? { import: armId, retainOnDelete: true, ignoreChanges: [...UNMANAGED_ACCOUNT_INPUTS] }
+            ? adoptedOptions(armId, UNMANAGED_ACCOUNT_INPUTS)
             : { protect: args.protect ?? false };
         this.account = new cognitiveservices.Account(`${name}-account`, {
             accountName: a.name,
@@ -91,7 +91,7 @@ export class FoundryAccount extends pulumi.ComponentResource {
         }, {
             parent: this,
             ...(after ? { dependsOn: [after] } : {}),
-            ...(adoptedId ? { import: adoptedId, retainOnDelete: true, ignoreChanges: [...UNMANAGED_DEPLOYMENT_INPUTS] } : {}),
+            ...(adoptedId ? adoptedOptions(adoptedId, UNMANAGED_DEPLOYMENT_INPUTS) : {}),
         });
     }
 }

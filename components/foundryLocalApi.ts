@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
 import { stableGuid } from "../src/lib/ids";
-import { UNMANAGED_API_APPLICATION_INPUTS, UNMANAGED_SERVICE_PRINCIPAL_INPUTS } from "../src/lib/unmanaged";
-import { adoptedEntraObject } from "./gatewayIdentity";
+import { adoptedOptions, UNMANAGED_API_APPLICATION_INPUTS, UNMANAGED_SERVICE_PRINCIPAL_INPUTS } from "../src/lib/unmanaged";
 
 /** The Azure CLI's client id, pre-authorised so users get tokens with `az account get-access-token`. */
 export const AZURE_CLI_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
@@ -123,7 +122,7 @@ export class FoundryLocalApi extends pulumi.ComponentResource {
             protect,
             // The URI is declared by ApplicationIdentifierUri below (an app cannot name its own client id);
             // without this, every later update of the Application would erase it (pulumi/pulumi-azuread#1036).
-            ...(adopt ? adoptedEntraObject(`/applications/${adopt.applicationObjectId}`, UNMANAGED_API_APPLICATION_INPUTS)
+            ...(adopt ? adoptedOptions(`/applications/${adopt.applicationObjectId}`, UNMANAGED_API_APPLICATION_INPUTS)
                 : { ignoreChanges: ["identifierUris"] }),
         });
         this.clientId = app.clientId;
@@ -132,7 +131,7 @@ export class FoundryLocalApi extends pulumi.ComponentResource {
         const uri = new azuread.ApplicationIdentifierUri(`${name}-uri`, {
             applicationId: app.id,
             identifierUri: adoptedUri ?? pulumi.interpolate`api://${app.clientId}`,
-        }, { parent: this, ...(adoptedUri ? { import: identifierUriImportId(adopt.applicationObjectId, adoptedUri), retainOnDelete: true } : {}) });
+        }, { parent: this, ...(adoptedUri ? adoptedOptions(identifierUriImportId(adopt.applicationObjectId, adoptedUri)) : {}) });
         this.identifierUri = uri.identifierUri;
         this.userScope = pulumi.interpolate`${uri.identifierUri}/${args.scopeValue}`;
         this.appScope = pulumi.interpolate`${uri.identifierUri}/.default`;
@@ -144,13 +143,13 @@ export class FoundryLocalApi extends pulumi.ComponentResource {
                 permissionIds: [ids.scopeId],
             }, {
                 parent: this,
-                ...(adopt?.azureCliPreAuthorized ? { import: preAuthorizedImportId(adopt.applicationObjectId, AZURE_CLI_CLIENT_ID), retainOnDelete: true } : {}),
+                ...(adopt?.azureCliPreAuthorized ? adoptedOptions(preAuthorizedImportId(adopt.applicationObjectId, AZURE_CLI_CLIENT_ID)) : {}),
             });
         }
 
         const sp = new azuread.ServicePrincipal(`${name}-sp`, { clientId: app.clientId, owners: args.owners }, {
             parent: this, protect,
-            ...(adopt?.servicePrincipalObjectId ? adoptedEntraObject(`/servicePrincipals/${adopt.servicePrincipalObjectId}`, UNMANAGED_SERVICE_PRINCIPAL_INPUTS) : {}),
+            ...(adopt?.servicePrincipalObjectId ? adoptedOptions(`/servicePrincipals/${adopt.servicePrincipalObjectId}`, UNMANAGED_SERVICE_PRINCIPAL_INPUTS) : {}),
         });
         this.servicePrincipalObjectId = sp.objectId;
 
@@ -159,7 +158,7 @@ export class FoundryLocalApi extends pulumi.ComponentResource {
             appRoleId: ids.appRoleId,
             principalObjectId: args.gatewayServicePrincipalObjectId,
             resourceObjectId: sp.objectId,
-        }, { parent: this, ...(adopt?.gatewayAppRoleAssignmentId ? { import: adopt.gatewayAppRoleAssignmentId, retainOnDelete: true } : {}) });
+        }, { parent: this, ...(adopt?.gatewayAppRoleAssignmentId ? adoptedOptions(adopt.gatewayAppRoleAssignmentId) : {}) });
 
         this.registerOutputs({ clientId: this.clientId, identifierUri: this.identifierUri });
     }

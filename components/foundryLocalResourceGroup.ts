@@ -3,6 +3,8 @@ import type { FoundryLocalConfig, FoundryLocalSiteConfig } from "../src/config/t
 import { FOUNDRY_LOCAL } from "../src/config/schema";
 import { resourceGroupGrantNote } from "../src/config/foundryLocal";
 import { declareGrants, type AccessRequest, type Target } from "../src/lib/grants";
+import { resourceGroupArmId } from "../src/lib/armIds";
+import { GRANT_PREFIX } from "../src/lib/names";
 import { nextTurn } from "../src/lib/pacing";
 import { ArcCluster } from "./arcCluster";
 
@@ -48,7 +50,7 @@ export class FoundryLocalResourceGroup extends pulumi.ComponentResource {
 
     private constructor(name: string, resourceGroupName: string, subscriptionId: string, opts?: pulumi.ComponentResourceOptions) {
         super("foundry-entra:index:FoundryLocalResourceGroup", name, {}, opts);
-        this.resourceGroupId = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}`;
+        this.resourceGroupId = resourceGroupArmId(subscriptionId, resourceGroupName);
         this.target = { kind: "FoundryLocal", scope: this.resourceGroupId, note: resourceGroupGrantNote(resourceGroupName) };
     }
 
@@ -67,10 +69,10 @@ export class FoundryLocalResourceGroup extends pulumi.ComponentResource {
                 apiClientId: args.apiClientId,
             }, {
                 parent: rg,
-                // The single form's cluster was the top-level ArcCluster "arc-cluster"; its children were named from it, so
+                // The single form's cluster was the top-level ArcCluster "arc-cluster" (GRANT_PREFIX.foundryLocal); its children were named from it, so
                 // the engine derives their old names too (pulumi/pulumi pkg/resource/deploy/step_generator.go,
                 // inheritedChildAlias: a child named "<parent>-…" gets "<parent alias>-…").
-                ...(site.fromSingleForm ? { aliases: [{ name: "arc-cluster", parent: pulumi.rootStackResource }] } : {}),
+                ...(site.fromSingleForm ? { aliases: [{ name: GRANT_PREFIX.foundryLocal, parent: pulumi.rootStackResource }] } : {}),
             }));
             await nextTurn();
         }

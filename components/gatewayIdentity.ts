@@ -3,7 +3,7 @@ import * as azuread from "@pulumi/azuread";
 import type { CertificateConfig, ClientSecretConfig, FederatedCredentialConfig } from "../src/config/types";
 import { CertificateCredential } from "./certificateCredential";
 import { ClientSecretCredential } from "./clientSecretCredential";
-import { UNMANAGED_APPLICATION_INPUTS, UNMANAGED_SERVICE_PRINCIPAL_INPUTS } from "../src/lib/unmanaged";
+import { adoptedOptions, UNMANAGED_APPLICATION_INPUTS, UNMANAGED_SERVICE_PRINCIPAL_INPUTS } from "../src/lib/unmanaged";
 
 /** An existing app registration (and service principal) to take over instead of creating one (`foundry-entra:adopt`). */
 export interface AdoptedApplication {
@@ -11,16 +11,6 @@ export interface AdoptedApplication {
     readonly applicationObjectId: string;
     /** Object id of its service principal; created when absent. */
     readonly servicePrincipalObjectId?: string;
-}
-
-/**
- * Options for an adopted app registration or service principal: imported by the id terraform-provider-azuread's
- * importer takes (`/applications/<object id>`, `/servicePrincipals/<object id>`: application_resource.go and
- * service_principal_resource.go v3.8.0, `stable.ValidateApplicationID` / `ValidateServicePrincipalID`), never deleted
- * by the stack, and keeping what the program does not manage (src/lib/unmanaged.ts).
- */
-export function adoptedEntraObject(id: string, unmanaged: readonly string[], ignoreChanges: readonly string[] = []): pulumi.CustomResourceOptions {
-    return { import: id, retainOnDelete: true, ignoreChanges: [...ignoreChanges, ...unmanaged] };
 }
 
 export interface GatewayIdentityArgs {
@@ -71,7 +61,7 @@ export class GatewayIdentity extends pulumi.ComponentResource {
             notes: args.notes ?? "Managed by foundry-entra",
         }, {
             parent: this, protect,
-            ...(args.adopt ? adoptedEntraObject(`/applications/${args.adopt.applicationObjectId}`, UNMANAGED_APPLICATION_INPUTS) : {}),
+            ...(args.adopt ? adoptedOptions(`/applications/${args.adopt.applicationObjectId}`, UNMANAGED_APPLICATION_INPUTS) : {}),
         });
         this.clientId = this.application.clientId;
         this.applicationId = this.application.id;
@@ -80,7 +70,7 @@ export class GatewayIdentity extends pulumi.ComponentResource {
             owners: args.owners,
         }, {
             parent: this, protect,
-            ...(args.adopt?.servicePrincipalObjectId ? adoptedEntraObject(`/servicePrincipals/${args.adopt.servicePrincipalObjectId}`, UNMANAGED_SERVICE_PRINCIPAL_INPUTS) : {}),
+            ...(args.adopt?.servicePrincipalObjectId ? adoptedOptions(`/servicePrincipals/${args.adopt.servicePrincipalObjectId}`, UNMANAGED_SERVICE_PRINCIPAL_INPUTS) : {}),
         });
         this.servicePrincipalObjectId = sp.objectId;
 

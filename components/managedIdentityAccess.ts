@@ -4,7 +4,7 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import type { ManagedIdentityConfig } from "../src/config/types";
 import { declareGrants, type AdoptedGrants, type Target } from "../src/lib/grants";
 import { GRANT_PREFIX, IDENTITY_PRINCIPAL_KEY } from "../src/lib/names";
-import { UNMANAGED_IDENTITY_INPUTS } from "../src/lib/unmanaged";
+import { adoptedOptions, UNMANAGED_IDENTITY_INPUTS } from "../src/lib/unmanaged";
 
 export interface ManagedIdentityAccessArgs {
     /** The identity: an existing one by principal id, or one to create; its role and targets. */
@@ -41,7 +41,7 @@ export class ManagedIdentityAccess extends pulumi.ComponentResource {
                 resourceName: m.name,
                 resourceGroupName: m.create.resourceGroupName,
                 location: m.create.location,
-            }, { parent: this, ...(args.adopt?.identity ? { import: args.adopt.identity.id, retainOnDelete: true, ignoreChanges: [...UNMANAGED_IDENTITY_INPUTS] } : {}) });
+            }, { parent: this, ...(args.adopt?.identity ? adoptedOptions(args.adopt.identity.id, UNMANAGED_IDENTITY_INPUTS) : {}) });
             const adoptedPrincipal = args.adopt?.identity?.principalId;
             // An adopted identity's principal id is known (it is what its adopted grants were matched by); still after the import.
             this.principalId = adoptedPrincipal ? identity.principalId.apply(() => adoptedPrincipal) : identity.principalId;
@@ -55,7 +55,7 @@ export class ManagedIdentityAccess extends pulumi.ComponentResource {
                 appRoleId: args.foundryLocal.appRoleId,
                 principalObjectId: this.principalId,
                 resourceObjectId: args.foundryLocal.servicePrincipalObjectId,
-            }, { parent: this, ...(args.adopt?.appRoleAssignmentId ? { import: args.adopt.appRoleAssignmentId, retainOnDelete: true } : {}) });
+            }, { parent: this, ...(args.adopt?.appRoleAssignmentId ? adoptedOptions(args.adopt.appRoleAssignmentId) : {}) });
         }
 
         const principal = { key: IDENTITY_PRINCIPAL_KEY, label: `managed identity ${m.name}`, principalId: this.principalId, principalType: "ServicePrincipal" as const };

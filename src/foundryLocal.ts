@@ -7,6 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { ArcCluster, FoundryLocalApi, FoundryLocalFleet, type FoundryLocalApiArgs } from "../components";
 import type { FoundryLocalConfig, StackConfig } from "./config/types";
 import type { AccessRequest, AdoptedGrants, Target } from "./lib/grants";
+import { GRANT_PREFIX } from "./lib/names";
 import type { DeployContext } from "./program";
 
 export interface FoundryLocalInputs {
@@ -33,6 +34,8 @@ export interface FoundryLocalDeclared {
 }
 
 export async function declareFoundryLocal(config: StackConfig, fl: FoundryLocalConfig, ctx: DeployContext, inputs: FoundryLocalInputs): Promise<FoundryLocalDeclared> {
+    // The API's part of what is adopted, and the cluster's (grants and extension: the single form's cluster only).
+    const { api: adoptedApi, ...adoptedCluster } = inputs.adopt ?? {};
     const api = new FoundryLocalApi("foundry-local-api", {
         displayName: fl.apiDisplayName,
         owners: inputs.owners,
@@ -42,7 +45,7 @@ export async function declareFoundryLocal(config: StackConfig, fl: FoundryLocalC
         idSeed: { project: config.project, stack: config.stack },
         gatewayServicePrincipalObjectId: inputs.gatewayServicePrincipalObjectId,
         protect: config.protect,
-        ...(inputs.adopt?.api ? { adopt: inputs.adopt.api } : {}),
+        ...(adoptedApi ? { adopt: adoptedApi } : {}),
     });
     const common = { subscriptionId: ctx.subscriptionId, tenantId: ctx.tenantId, apiClientId: api.clientId };
     const apiOutputs = {
@@ -56,11 +59,9 @@ export async function declareFoundryLocal(config: StackConfig, fl: FoundryLocalC
 
     const [single] = fl.sites;
     if (fl.form === "cluster" && single) {
-        const cluster = new ArcCluster("arc-cluster", {
+        const cluster = new ArcCluster(GRANT_PREFIX.foundryLocal, {
             cluster: single, installExtension: fl.installExtension, extension: fl.extension, requests: inputs.requests, ...common,
-            ...(inputs.adopt?.grants || inputs.adopt?.extensionId ? {
-                adopt: { ...(inputs.adopt.grants ? { grants: inputs.adopt.grants } : {}), ...(inputs.adopt.extensionId ? { extensionId: inputs.adopt.extensionId } : {}) },
-            } : {}),
+            adopt: adoptedCluster,
         });
         return {
             targets: new Map([[single.target, { kind: "FoundryLocal", scope: cluster.clusterId }]]),

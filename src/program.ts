@@ -35,11 +35,6 @@ export interface DeployContext {
     readonly now: Date;
     readonly tenantId: string;
     readonly subscriptionId: string;
-    /**
-     * Object id of the identity running `pulumi up` or `pulumi preview`. Nothing the stack declares depends on it
-     * (owners come from config), so a teammate's preview and the pipeline's up declare the same.
-     */
-    readonly deployerObjectId: string;
 }
 
 /** The subscription and tenant a stack file pins (`azure-native:subscriptionId`, `azuread:tenantId`). */
@@ -98,7 +93,7 @@ export async function runStack(options: RunOptions = {}): Promise<Record<string,
             "the app registrations it creates; an identity that relies on Application.ReadWrite.OwnedBy (the pipeline's deployer) then cannot update them.");
     }
     const facts = await preflight(parsed.config);
-    return declareStack(parsed.config, { now, tenantId: aad.tenantId, subscriptionId: arm.subscriptionId, deployerObjectId: aad.objectId }, facts);
+    return declareStack(parsed.config, { now, tenantId: aad.tenantId, subscriptionId: arm.subscriptionId }, facts);
 }
 
 /** Declares every resource for a validated config and returns the stack outputs. */

@@ -178,6 +178,9 @@ describe("adopt on a tenant the portal guides built", () => {
     it("followed every page: Graph's @odata.nextLink and ARM's nextLink", () => {
         // Three assignments apply at the cluster (two made there, one inherited): two pages of two.
         expect(tenant.calls.some((c) => c.path.endsWith("/roleAssignments") && c.path.startsWith(CLUSTER_ID) && c.query.includes("%24skipToken=2"))).toBe(true);
+        // The gateway app has three owners: two pages of two; the one on the second page is among those the note names.
+        expect(tenant.calls.some((c) => c.path === `/v1.0/applications/${IDS.gatewayApp}/owners` && c.query.includes("%24skiptoken=2"))).toBe(true);
+        expect(out.notes.join("\n")).toContain(`app registration "ai-gateway-dev" is owned by ${IDS.alice}, ${IDS.bob}, ${IDS.carol};`);
     });
 
     it("keeps the stack file's comments and makes it a valid stack", () => {

@@ -113,3 +113,52 @@ describe("the excerpt rule", () => {
         expect(excerpt({ a: 1 })).toBe("an object");
     });
 });
+
+describe("adopt and guardrails errors never quote a secret", () => {
+    it("a client secret pasted as adopt.gatewayApplication or guardrails.diagnostics.workspaceId", () => {
+        for (const [overrides, key] of [
+            [{ adopt: { gatewayApplication: CLIENT_SECRET } }, "adopt.gatewayApplication"],
+            [{ guardrails: { diagnostics: { workspaceId: CLIENT_SECRET } } }, "guardrails.diagnostics.workspaceId"],
+        ] as const) {
+            const lines = problems(overrides);
+            expect(lines.some((l) => l.startsWith(`foundry-entra:${key}: (value not shown: it may be a secret) is not`)), lines.join("\n")).toBe(true);
+            expectNoSecret(lines.join("\n"), CLIENT_SECRET);
+        }
+    });
+});
+
+describe("expiry never quotes a secret from an unmanaged credential", () => {
+    const unmanaged = (credential: Record<string, unknown>) =>
+        JSON.stringify({ ...OUTPUTS, gateway: { ...OUTPUTS.gateway, unmanagedCredentials: [{ type: "certificate", endDate: "2026-01-20T00:00:00Z", ...credential }] } });
+
+    it("a client secret as its displayName or as its thumbprint, in the text and the JSON report", async () => {
+        for (const credential of [{ displayName: CLIENT_SECRET }, { thumbprint: CLIENT_SECRET }]) {
+            for (const json of [[], ["--json"]]) {
+                const r = await runTool(expiry, ["--now", "2026-01-01", ...json], { stdin: unmanaged(credential) });
+                expect(r.stderr).toBe("");
+                expect(r.stdout).toContain("gateway.unmanagedCredentials[0]");
+                expectNoSecret(r.stdout, CLIENT_SECRET);
+            }
+        }
+    });
+
+    it("a displayName with a terminal escape and a line break is quoted escaped, on its line", async () => {
+        const r = await runTool(expiry, ["--now", "2026-01-01"], { stdin: unmanaged({ displayName: "old\u001b[2J\nsecret" }) });
+        expect(r.stdout).not.toContain("\u001b");
+        expect(r.stdout).toContain('external gateway.unmanagedCredentials[0], not managed here (certificate "old\\u001b[2J\\nsecret"): expires 2026-01-20');
+        expect(r.stdout).toContain('note: gateway.unmanagedCredentials[0] (certificate "old\\u001b[2J\\nsecret") is not managed here');
+    });
+});
+
+describe("expiry's --within never quotes what it refuses whole", () => {
+    it("a client secret given as --within is not printed; a value with a line break stays on one line", async () => {
+        const secret = await runTool(expiry, ["--within", CLIENT_SECRET], { stdin: JSON.stringify(OUTPUTS) });
+        expect(secret.code).toBe(2);
+        expect(secret.stderr).toMatch(/^expiry: .*--within.* is not a whole number of days\n$/);
+        expectNoSecret(secret.stderr, CLIENT_SECRET);
+        // Longer than an excerpt, so commander's own quote of it is an excerpt too.
+        const broken = await runTool(expiry, ["--within", `3\n${"0".repeat(60)}`], { stdin: JSON.stringify(OUTPUTS) });
+        expect(broken.code).toBe(2);
+        expect(broken.stderr.split("\n")).toEqual([expect.stringMatching(/^expiry: .*"3\\n0{38}…" \(62 characters\) is not a whole number of days$/), ""]);
+    });
+});

@@ -15,7 +15,7 @@
  * (Microsoft.ManagedIdentity 2023-01-31).
  */
 import { AZURE_CLI_CLIENT_ID, identifierUriImportId, preAuthorizedImportId } from "../../components/foundryLocalApi";
-import { declaredGrants, describeGrantPrincipal, type GrantPrincipal } from "../config/adopt";
+import { declaredGrants, describeGrantPrincipal, foundryLocalAppRoleHolders, type GrantPrincipal } from "../config/adopt";
 import { singleSite } from "../config/foundryLocal";
 import { FOUNDRY_LOCAL } from "../config/roles";
 import type { StackConfig } from "../config/types";
@@ -357,7 +357,7 @@ export async function discover(rest: AzureRest, config: StackConfig, ctx: Discov
         switch (p.kind) {
             case "gateway": return gatewaySpId;
             case "arc": return arcPrincipal || undefined;
-            case "managedIdentity": return p.principalId ?? identities.get(p.name)?.principalId;
+            case "managedIdentity": return p.principalId;
             case "config": return p.principal.kind === "user" ? users.get(p.principal.upn) : p.principal.kind === "group" ? groups.get(p.principal.displayName) : p.principal.id;
         }
     };
@@ -398,13 +398,7 @@ export async function discover(rest: AzureRest, config: StackConfig, ctx: Discov
 
     // App-role assignments of the Foundry Local app role.
     if (fl && flSpId && flAppRoleId) {
-        const holders = new Map<string, string>([
-            ...(gatewaySpId ? [[gatewaySpId, "the gateway's service principal"] as const] : []),
-            ...config.managedIdentities.filter((m) => m.targets.includes(FOUNDRY_LOCAL)).flatMap((m) => {
-                const id = m.principalId ?? identities.get(m.name)?.principalId;
-                return id ? [[id, `managed identity ${m.name}`] as const] : [];
-            }),
-        ]);
+        const holders = new Map(foundryLocalAppRoleHolders(config, gatewaySpId, identities).map((h) => [h.principalId, h.label]));
         const assigned = await rest.graphList(`/v1.0/servicePrincipals/${flSpId}/appRoleAssignedTo`, graphNeed("list the app-role assignments of the Foundry Local API"));
         const appRoleAssignments: Json[] = [];
         for (const a of assigned.filter((x) => lower(x.appRoleId) === flAppRoleId && holders.has(lower(x.principalId)))) {

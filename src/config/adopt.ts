@@ -10,6 +10,7 @@
  * the program has looked the principals up, still before anything is registered (`matchLookedUp`).
  */
 import { z } from "zod";
+import { excerpt } from "../lib/excerpt";
 import {
     accountArmId, clusterExtensionArmId, connectedClusterArmId, deploymentArmId, parseArmResourceId, parseRoleAssignmentId,
     sameArmId,
@@ -21,8 +22,7 @@ import { singleSite } from "./foundryLocal";
 import { checkRoleSpec, FOUNDRY_LOCAL, GUID_PATTERN, resolveRole, ROLES, type BuiltInRole, type TargetKind } from "./roles";
 import type { StackConfig } from "./types";
 
-const show = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v.slice(0, 80)) : String(JSON.stringify(v) ?? v));
-const objectId = (what: string) => z.string().regex(GUID_PATTERN, { error: (i) => `${show(i.input)} is not an object id; expected the ${what}'s object id (a GUID)` });
+const objectId = (what: string) => z.string().regex(GUID_PATTERN, { error: (i) => `${excerpt(i.input)} is not an object id; expected the ${what}'s object id (a GUID)` });
 const role = () => z.string().superRefine((v, ctx) => {
     const problem = checkRoleSpec(v);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
@@ -30,12 +30,12 @@ const role = () => z.string().superRefine((v, ctx) => {
 
 /** An existing credential of the adopted gateway app: not managed by the stack, listed by `expiry` as "not managed here". */
 export const UnmanagedCredentialSchema = z.strictObject({
-    type: z.enum(["certificate", "clientSecret"], { error: (i) => `${show(i.input)} is not a credential type; allowed: certificate, clientSecret` }),
+    type: z.enum(["certificate", "clientSecret"], { error: (i) => `${excerpt(i.input)} is not a credential type; allowed: certificate, clientSecret` }),
     /** Graph's keyId of the credential. */
-    keyId: z.string().regex(GUID_PATTERN, { error: (i) => `${show(i.input)} is not a key id (a GUID, Graph's keyId)` }),
+    keyId: z.string().regex(GUID_PATTERN, { error: (i) => `${excerpt(i.input)} is not a key id (a GUID, Graph's keyId)` }),
     displayName: z.string().max(256).optional(),
     /** Graph's endDateTime. */
-    endDate: z.iso.datetime({ offset: true, error: (i) => `${show(i.input)} is not a date-time; expected ISO 8601, e.g. 2027-01-31T00:00:00Z` }),
+    endDate: z.iso.datetime({ offset: true, error: (i) => `${excerpt(i.input)} is not a date-time; expected ISO 8601, e.g. 2027-01-31T00:00:00Z` }),
     /** A certificate's SHA-1 thumbprint (Graph's customKeyIdentifier), to find it in the portal. */
     thumbprint: z.string().regex(/^[0-9A-Fa-f]{40}$/, { error: "is not a 40-digit hexadecimal SHA-1 thumbprint" }).optional(),
 });
@@ -49,11 +49,11 @@ export const AdoptSchema = z.strictObject({
     foundryLocalApplication: objectId("app registration").optional(),
     foundryLocalServicePrincipal: objectId("service principal").optional(),
     /** The live id of the adopted API's delegated scope: kept, so users' consent stays valid. */
-    foundryLocalScopeId: z.string().regex(GUID_PATTERN, { error: (i) => `${show(i.input)} is not a GUID (the scope's id in the app's manifest)` }).optional(),
+    foundryLocalScopeId: z.string().regex(GUID_PATTERN, { error: (i) => `${excerpt(i.input)} is not a GUID (the scope's id in the app's manifest)` }).optional(),
     /** The live id of the adopted API's app role: kept, so existing app-role assignments stay valid. */
-    foundryLocalAppRoleId: z.string().regex(GUID_PATTERN, { error: (i) => `${show(i.input)} is not a GUID (the app role's id in the app's manifest)` }).optional(),
+    foundryLocalAppRoleId: z.string().regex(GUID_PATTERN, { error: (i) => `${excerpt(i.input)} is not a GUID (the app role's id in the app's manifest)` }).optional(),
     /** The adopted API's Application ID URI (`api://<client id>`), taken over as its ApplicationIdentifierUri. */
-    foundryLocalIdentifierUri: z.string().regex(/^api:\/\/\S+$/, { error: (i) => `${show(i.input)} is not an api:// URI` }).optional(),
+    foundryLocalIdentifierUri: z.string().regex(/^api:\/\/\S+$/, { error: (i) => `${excerpt(i.input)} is not an api:// URI` }).optional(),
     /** The Azure CLI is already pre-authorised on the adopted API: taken over. */
     foundryLocalAzureCliPreAuthorized: z.boolean().optional(),
     /** The Foundry Local extension already installed on the cluster (ARM id). */
@@ -164,6 +164,31 @@ export function declaredGrants(config: Pick<StackConfig, "accounts" | "access" |
         grants.push({ resource: arcIdentityGrantName(ROLES.openAiUser.slug), target: FOUNDRY_LOCAL, targetKind: "FoundryLocal", scope: t.scope, role: ROLES.openAiUser, principal: { kind: "arc" } });
     }
     return grants;
+}
+
+/** One principal the stack gives the Foundry Local app role to, keyed as AdoptionConfig.appRoleAssignments keys it. */
+export interface AppRoleHolder {
+    /** `gateway` or `mi:<managedIdentities[].name>`. */
+    readonly key: string;
+    readonly principalId: string;
+    /** How messages name it. */
+    readonly label: string;
+}
+
+/**
+ * Who the stack gives the Foundry Local app role to, as far as their object ids are known: the gateway's service
+ * principal (when its id is), then each managed identity that targets Foundry Local, by its configured principal id or
+ * its adopted identity's.
+ */
+export function foundryLocalAppRoleHolders(config: Pick<StackConfig, "managedIdentities">, gatewayServicePrincipalId: string | undefined,
+    adoptedIdentities: ReadonlyMap<string, { readonly principalId: string }>): AppRoleHolder[] {
+    return [
+        ...(gatewayServicePrincipalId ? [{ key: "gateway", principalId: gatewayServicePrincipalId, label: "the gateway's service principal" }] : []),
+        ...config.managedIdentities.filter((m) => m.targets.includes(FOUNDRY_LOCAL)).flatMap((m) => {
+            const principalId = m.principalId ?? adoptedIdentities.get(m.name)?.principalId;
+            return principalId ? [{ key: `mi:${m.name}`, principalId, label: `managed identity ${m.name}` }] : [];
+        }),
+    ];
 }
 
 /** The object id config knows for a grant's principal, or undefined when only a lookup knows it. */
@@ -314,20 +339,14 @@ export function checkAdoption(raw: RawAdopt, config: StackConfig, subscriptionId
                 `(adopt.foundryLocalServicePrincipal: ${raw.foundryLocalServicePrincipal ?? "not set, so the stack creates it and no assignment on it can exist yet"})`);
         }
         const principalId = e.principalId.toLowerCase();
-        const holders = [
-            ...(raw.gatewayServicePrincipal ? [["gateway", raw.gatewayServicePrincipal.toLowerCase(), "the gateway's service principal"]] : []),
-            ...config.managedIdentities.filter((x) => x.targets.includes(FOUNDRY_LOCAL)).flatMap((x) => {
-                const id = x.principalId ?? identities.get(x.name)?.principalId;
-                return id ? [[`mi:${x.name}`, id, `managed identity ${x.name}`]] : [];
-            }),
-        ] as [string, string, string][];
-        const holder = holders.find(([, id]) => id === principalId);
+        const holders = foundryLocalAppRoleHolders(config, raw.gatewayServicePrincipal?.toLowerCase(), identities);
+        const holder = holders.find((h) => h.principalId === principalId);
         if (!holder) {
             return problem(at("appRoleAssignments", i, "principalId"), `${principalId} is not a principal this stack gives the Foundry Local app role to; it gives it to: ` +
-                `${holders.map(([, id, label]) => `${label} (${id})`).join(", ") || "(no principal whose object id is known: adopt the gateway's service principal first)"}`);
+                `${holders.map((h) => `${h.label} (${h.principalId})`).join(", ") || "(no principal whose object id is known: adopt the gateway's service principal first)"}`);
         }
-        if (appRoleAssignments.has(holder[0])) return problem(at("appRoleAssignments", i), `adopts a second app-role assignment for ${holder[2]}`);
-        appRoleAssignments.set(holder[0], e.id);
+        if (appRoleAssignments.has(holder.key)) return problem(at("appRoleAssignments", i), `adopts a second app-role assignment for ${holder.label}`);
+        appRoleAssignments.set(holder.key, e.id);
     });
 
     const deployments = new Map<string, string>();

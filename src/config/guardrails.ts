@@ -14,6 +14,7 @@
  *   AzureOpenAIRequestUsage, RequestResponse, Trace.
  */
 import { z } from "zod";
+import { excerpt } from "../lib/excerpt";
 import { parseArmResourceId, sameArmId } from "../lib/armIds";
 import type { AccountConfig } from "./types";
 
@@ -24,21 +25,19 @@ export const KEY_ACCESS_DISABLED_POLICY_ID = "/providers/Microsoft.Authorization
 export const ACCOUNT_LOG_CATEGORIES = ["Audit", "AzureOpenAIRequestUsage", "RequestResponse", "Trace"] as const;
 export type AccountLogCategory = (typeof ACCOUNT_LOG_CATEGORIES)[number];
 
-const show = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v.slice(0, 80)) : String(JSON.stringify(v) ?? v));
-
 export const GuardrailsSchema = z.strictObject({
     /** Assign the built-in "key access disabled" policy with effect Deny at each account's resource group. @default true */
-    denyKeyAuth: z.boolean({ error: (i) => `expected true or false, got ${show(i.input)}` }).default(true),
+    denyKeyAuth: z.boolean({ error: (i) => `expected true or false, got ${excerpt(i.input)}` }).default(true),
     /** Send each account's resource logs to a Log Analytics workspace. @default off */
     diagnostics: z.strictObject({
         /** ARM id of the Log Analytics workspace. */
         workspaceId: z.string().superRefine((v, ctx) => {
             const parsed = parseArmResourceId(v);
             const ok = typeof parsed !== "string" && sameArmId(parsed.provider, "Microsoft.OperationalInsights") && parsed.path.length === 1 && sameArmId(parsed.path[0]![0], "workspaces");
-            if (!ok) ctx.addIssue({ code: "custom", message: `${show(v)} is not a Log Analytics workspace id; expected /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name>` });
+            if (!ok) ctx.addIssue({ code: "custom", message: `${excerpt(v)} is not a Log Analytics workspace id; expected /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name>` });
         }),
         /** @default ["Audit", "RequestResponse"]: control-plane audit and one record per call, with the caller's identity */
-        categories: z.array(z.enum(ACCOUNT_LOG_CATEGORIES, { error: (i) => `${show(i.input)} is not a log category of Cognitive Services accounts; allowed: ${ACCOUNT_LOG_CATEGORIES.join(", ")}` }))
+        categories: z.array(z.enum(ACCOUNT_LOG_CATEGORIES, { error: (i) => `${excerpt(i.input)} is not a log category of Cognitive Services accounts; allowed: ${ACCOUNT_LOG_CATEGORIES.join(", ")}` }))
             .min(1, { error: "must name at least one category; leave diagnostics out to send none" })
             .default(["Audit", "RequestResponse"]),
     }).optional(),

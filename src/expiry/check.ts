@@ -13,7 +13,7 @@
  */
 import { CliError } from "../lib/cli";
 import { DATE_EXAMPLE, requireDate } from "../lib/dates";
-import { describeValue, excerpt, withheld } from "../lib/excerpt";
+import { describeValue, excerpt, looksSecret, withheld } from "../lib/excerpt";
 import { SECRET_PLACEHOLDER, type CertificateSlotOutputs, type ClientSecretSlotOutputs } from "../outputs";
 
 const DAY_MS = 86_400_000;
@@ -44,7 +44,10 @@ export interface CredentialExpiry {
     readonly nextRotationOn?: Date;
     /** What to do, for a failing credential. */
     readonly fix?: string;
-    /** A credential of an adopted app the stack did not create (`gateway.unmanagedCredentials`): listed, never failing. */
+    /**
+     * The name of a credential of an adopted app the stack did not create (`gateway.unmanagedCredentials`: listed, never
+     * failing), unless it looks like a secret; raw, so messages quote an excerpt of it.
+     */
     readonly displayName?: string;
 }
 
@@ -94,13 +97,16 @@ export function checkExpiry(outputs: Record<string, unknown>, options: CheckOpti
     credentials.push(...unmanaged);
     for (const c of unmanaged) {
         if (c.daysLeft < withinDays) {
-            notes.push(`${c.path} (${LABEL[c.kind]}${c.displayName ? ` "${c.displayName}"` : ""}) is not managed here and ${c.daysLeft <= 0 ? "expired" : "expires"} on ${day(c.expiresOn)}: ` +
+            notes.push(`${c.path} (${LABEL[c.kind]}${c.displayName ? ` ${excerpt(c.displayName)}` : ""}) is not managed here and ${c.daysLeft <= 0 ? "expired" : "expires"} on ${day(c.expiresOn)}: ` +
                 "make sure the gateway uses the stack's credential, then delete it in the portal (App registrations > Certificates & secrets)");
         }
     }
     if (credentials.length === 0) notes.push("the gateway has neither a client secret nor a certificate: nothing expires");
     return { now, withinDays, credentials, failing: credentials.filter((c) => c.status === "expiring" || c.status === "expired"), notes };
 }
+
+/** A thumbprint as the program writes one (40 hexadecimal digits); anything else is not quoted. */
+const isThumbprint = (v: unknown): v is string => typeof v === "string" && /^[0-9A-Fa-f]{40}$/.test(v);
 
 function unmanagedCredentials(raw: unknown, now: Date): CredentialExpiry[] {
     if (raw === undefined) return [];
@@ -113,8 +119,8 @@ function unmanagedCredentials(raw: unknown, now: Date): CredentialExpiry[] {
         return {
             kind, path, slot: "not managed here", generation: null, current: false, expiresOn,
             daysLeft: (expiresOn.getTime() - now.getTime()) / DAY_MS, status: "unmanaged",
-            ...(typeof c.thumbprint === "string" ? { thumbprint: c.thumbprint } : {}),
-            ...(typeof c.displayName === "string" ? { displayName: c.displayName } : {}),
+            ...(isThumbprint(c.thumbprint) ? { thumbprint: c.thumbprint } : {}),
+            ...(typeof c.displayName === "string" && !looksSecret(c.displayName) ? { displayName: c.displayName } : {}),
         };
     });
 }
@@ -148,7 +154,7 @@ function judgeKind(kind: CredentialKind, raw: unknown, now: Date, withinDays: nu
             // The report quotes what it read: a slot name as the program writes one ("a", "b", "single") or a short
             // excerpt, a thumbprint only when it is one (40 hexadecimal digits).
             kind, path, slot: typeof s.slot !== "string" ? "single" : /^[A-Za-z0-9_-]{1,16}$/.test(s.slot) ? s.slot : excerpt(s.slot), generation, current, expiresOn, daysLeft, status,
-            ...(typeof s.thumbprint === "string" && /^[0-9A-Fa-f]{40}$/.test(s.thumbprint) ? { thumbprint: s.thumbprint } : {}),
+            ...(isThumbprint(s.thumbprint) ? { thumbprint: s.thumbprint } : {}),
             ...(current && nextRotationOn ? { nextRotationOn } : {}),
         };
         return status === "expiring" || status === "expired" ? { ...base, fix: fixFor(kind, now, withinDays, nextRotationOn) } : base;

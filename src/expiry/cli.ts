@@ -6,6 +6,7 @@
  */
 import { Command, InvalidArgumentError } from "commander";
 import { messageOf, nowFromEnv, parseIsoDate, runCli, type StdinIo } from "../lib/cli";
+import { excerpt } from "../lib/excerpt";
 import { parseJson, readOutputsText, type JsonWording } from "../outputs";
 import { checkExpiry, ExpiryInputError, isObject } from "./check";
 import { formatJson, formatText } from "./format";
@@ -34,7 +35,7 @@ const MISSING = "no stack outputs: pipe pulumi stack output --json into this com
 
 const days = (v: string): number => {
     const n = Number(v);
-    if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`"${v}" is not a whole number of days`);
+    if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`${excerpt(v)} is not a whole number of days`);
     return n;
 };
 

@@ -1,4 +1,5 @@
 /** Renders an expiry report as text lines for a pipeline log, or as JSON. */
+import { excerpt } from "../lib/excerpt";
 import { day, type CredentialExpiry, type ExpiryReport } from "./check";
 
 const TAG: Record<CredentialExpiry["status"], string> = { ok: "ok      ", expiring: "EXPIRING", expired: "EXPIRED ", retiring: "retiring", unmanaged: "external" };
@@ -10,7 +11,7 @@ function left(c: CredentialExpiry): string {
 }
 
 function line(c: CredentialExpiry): string {
-    const which = c.status === "unmanaged" ? `, not managed here (${c.kind === "certificate" ? "certificate" : "client secret"}${c.displayName ? ` "${c.displayName}"` : ""})`
+    const which = c.status === "unmanaged" ? `, not managed here (${c.kind === "certificate" ? "certificate" : "client secret"}${c.displayName ? ` ${excerpt(c.displayName)}` : ""})`
         : c.slot === "single" ? "" : ` slot ${c.slot} (generation ${c.generation ?? "-"})`;
     const name = `${c.path}${which}${c.current ? ", current" : ""}${c.thumbprint ? `, thumbprint ${c.thumbprint}` : ""}`;
     const verb = c.daysLeft <= 0 ? "expired" : "expires";

@@ -91,8 +91,11 @@ export const IDENTITY_PRINCIPAL_KEY = "identity";
 export const grantResourceName = (prefix: string, principalKey: string, target: string, roleSlug: string): string =>
     `${prefix}-${principalKey}-${target}-${roleSlug}`;
 
-/** The Foundry Local cluster's own Arc identity's grant (it checks callers' role assignments). */
-export const arcIdentityGrantName = (roleSlug: string): string => `${GRANT_PREFIX.foundryLocal}-arc-identity-${roleSlug}`;
+/**
+ * The grant of a Foundry Local cluster's own Arc identity (it checks callers' role assignments): `<component>-arc-identity-<role>`,
+ * where the component is the cluster's ArcCluster; the single form's is named GRANT_PREFIX.foundryLocal, each fleet site's its own.
+ */
+export const arcIdentityGrantName = (roleSlug: string, component: string = GRANT_PREFIX.foundryLocal): string => `${component}-arc-identity-${roleSlug}`;
 
 /** A list of names short enough for a message: the first five, then how many more there are. */
 export function excerpt(names: readonly string[], max = 5): string {

@@ -3,6 +3,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import { roleDefinitionId, type BuiltInRole } from "../config/roles";
 import { stableGuid } from "./ids";
 import type { PrincipalType } from "./names";
+import { adoptedOptions } from "./unmanaged";
 
 /** One Azure RBAC role assignment to declare. */
 export interface RoleGrant {
@@ -42,7 +43,7 @@ export function assignRole(name: string, grant: RoleGrant, subscriptionId: strin
         scope: adopted ? pulumi.output(grant.scope).apply(() => adopted.scope) : grant.scope,
         roleAssignmentName: adopted ? adopted.name : roleAssignmentName(grant.scope, grant.principalId, grant.role.guid),
         description: grant.description,
-    }, adopted ? { ...opts, import: adopted.id, retainOnDelete: true } : opts);
+    }, adopted ? { ...opts, ...adoptedOptions(adopted.id) } : opts);
 }
 
 /**

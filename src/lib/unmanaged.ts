@@ -18,6 +18,18 @@
  * `*Args` types of @pulumi/azuread 6.9.1 and @pulumi/azure-native 3.28.0; test/adopt.config.test.ts compares them with
  * the installed SDKs) minus what the program declares.
  */
+import type * as pulumi from "@pulumi/pulumi";
+
+/**
+ * Options for an object that exists already (`foundry-entra:adopt`): imported by its id, never deleted by the stack, and
+ * keeping what the program does not manage (one of the lists below; none for objects with nothing unmanaged, such as
+ * role and app-role assignments). Entra objects are imported by the id terraform-provider-azuread's importer takes
+ * (`/applications/<object id>`, `/servicePrincipals/<object id>`: application_resource.go and
+ * service_principal_resource.go v3.8.0, `stable.ValidateApplicationID` / `ValidateServicePrincipalID`).
+ */
+export function adoptedOptions(id: string, unmanaged: readonly string[] = []): pulumi.CustomResourceOptions {
+    return { import: id, retainOnDelete: true, ...(unmanaged.length > 0 ? { ignoreChanges: [...unmanaged] } : {}) };
+}
 
 /** `azuread.Application` inputs the program never sets (ApplicationArgs), kept as they are on an adopted app. */
 export const UNMANAGED_APPLICATION_INPUTS = [

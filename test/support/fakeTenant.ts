@@ -131,8 +131,8 @@ export class FakeTenant extends LocalService {
     private graph(req: Request): Reply {
         const base = `${this.url}/v1.0/$metadata`;
         const d = this.data;
-        const collection = (context: string, items: Json[] | Reply, allowed = true) =>
-            Array.isArray(items) ? this.page(req, items.map((i) => this.selected(req, i)), "@odata.nextLink", "$skiptoken", { "@odata.context": `${base}#${context}` }) : allowed ? items : items;
+        const collection = (context: string, items: Json[] | Reply) =>
+            Array.isArray(items) ? this.page(req, items.map((i) => this.selected(req, i)), "@odata.nextLink", "$skiptoken", { "@odata.context": `${base}#${context}` }) : items;
         const notFound = (id: string) => graphError(404, "Request_ResourceNotFound", `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
         let m: RegExpExecArray | null;
         if (req.path === "/v1.0/applications") return collection("applications", this.filtered(req, d.applications, ["displayName", "appId"]));

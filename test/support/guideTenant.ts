@@ -20,6 +20,8 @@ const SUB = `/subscriptions/${SUBSCRIPTION_ID}`;
 
 export const IDS = {
     alice: "0a11ce00-1111-4aaa-8aaa-000000000001",
+    bob: "0b0b0000-1111-4aaa-8aaa-000000000002",
+    carol: "0ca20100-1111-4aaa-8aaa-000000000003",
     deployer: "5b8e1d3c-2f4a-4c6b-8e9d-1a3c5e7f9b20",
     breakGlass: "3f2b8c1d-6e4a-4f7b-9c2d-8a1e5b3c7d90",
     gatewayApp: "9a0f3c11-2b4d-4e6f-8a1b-3c5d7e9f1a01",
@@ -114,9 +116,14 @@ export function guideTenant(): TenantData {
         // Paged two at a time by the fake: the other app makes the name filter matter.
         applications: [portalApp(IDS.otherApp, "c1e2d3f4-5a6b-4c7d-8e9f-0a1b2c3d4e10", "ai-gateway-staging"), gatewayApp, apiApp],
         servicePrincipals: [servicePrincipal(IDS.gatewaySp, IDS.gatewayAppId, "ai-gateway-dev"), servicePrincipal(IDS.apiSp, IDS.apiAppId, "FoundryLocal-Production")],
-        // Whoever registered an app in the portal owns it; nobody added the pipeline.
-        owners: new Map([[IDS.gatewayApp, [IDS.alice]], [IDS.apiApp, [IDS.alice]], [IDS.gatewaySp, []], [IDS.apiSp, []], [IDS.otherApp, [IDS.alice]]]),
-        users: [{ id: IDS.alice, userPrincipalName: "alice@contoso.com", displayName: "Alice" }],
+        // Whoever registered an app in the portal owns it; nobody added the pipeline. Alice added two colleagues to the
+        // gateway's: three owners, two pages of Graph's "List owners".
+        owners: new Map([[IDS.gatewayApp, [IDS.alice, IDS.bob, IDS.carol]], [IDS.apiApp, [IDS.alice]], [IDS.gatewaySp, []], [IDS.apiSp, []], [IDS.otherApp, [IDS.alice]]]),
+        users: [
+            { id: IDS.alice, userPrincipalName: "alice@contoso.com", displayName: "Alice" },
+            { id: IDS.bob, userPrincipalName: "bob@contoso.com", displayName: "Bob" },
+            { id: IDS.carol, userPrincipalName: "carol@contoso.com", displayName: "Carol" },
+        ],
         groups: [],
         appRoleAssignments: [{
             id: IDS.appRoleAssignment, appRoleId: IDS.appRole, createdDateTime: "2026-01-12T10:00:00Z", deletedDateTime: null,
