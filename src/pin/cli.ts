@@ -12,8 +12,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { Command } from "commander";
 import { DEFAULT_NOW, loadStackConfigFile, PROJECT, runProgram, type RunResult } from "../../harness/run";
-import { engineIdentities } from "../../harness/urns";
 import { CliError, messageOf, runCli, type CommandIo } from "../lib/cli";
+import { engineIdentities } from "../plan/urns";
 import { buildModel } from "../render/model";
 import { renderMermaid } from "../render/mermaid";
 
