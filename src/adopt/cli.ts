@@ -21,6 +21,7 @@ import { NAMESPACE, parseStackConfig } from "../config/parse";
 import { CliError, messageOf, parseIsoDate, runCli, type CommandIo, type Failure } from "../lib/cli";
 import { pinsOf } from "../program";
 import { formatJson as planJson, planStack, readStack, stackFile, type PlanReport } from "../plan/cli";
+import { urnName } from "../plan/urns";
 import { authorityOptions } from "../verify/credentials";
 import { httpsUrl } from "../verify/cli";
 import { discover, type Discovery, type EntryEdit } from "./discover";
@@ -136,7 +137,7 @@ function formatText(o: Outcome): string {
         for (const c of o.plan.changes.filter((x) => x.op === "import" && x.reasons.length > 0 && !x.importFails)) {
             lines.push(`  import ${c.name}, then update ${c.reasons.join(", ")}`);
         }
-        for (const d2 of o.plan.dangers) lines.push(`  DANGER ${d2.urn.slice(d2.urn.lastIndexOf("::") + 2)}: ${d2.why}`);
+        for (const d2 of o.plan.dangers) lines.push(`  DANGER ${urnName(d2.urn)}: ${d2.why}`);
         lines.push("");
     }
     if (o.planFailed) lines.push(`The program refuses the adopted config: ${o.planFailed}`, "");

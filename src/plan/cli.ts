@@ -16,14 +16,14 @@ import { YAMLError } from "yaml";
 import { loadStackConfigFile, ProgramFailed, runProgram, type HarnessOptions } from "../../harness/run";
 import { NAMESPACE, parseStackConfig } from "../config/parse";
 import type { StackConfig } from "../config/types";
-import { CliError, messageOf, parseIsoDate, runCli, type Failure } from "../lib/cli";
-import { clockFromEnv } from "../program";
+import { CliError, messageOf, nowFromEnv, parseIsoDate, runCli, type Failure } from "../lib/cli";
 import type { RenderIo } from "../render/cli";
-import { buildModel } from "../render/model";
+import { buildModel, shortType } from "../render/model";
 import { findDangers, type Danger, type JudgedChange } from "./dangers";
 import { planChanges, type Change, type LiveObject } from "./engine";
 import { readPreview } from "./preview";
 import { readPriorState, StateFormatError, type PriorState } from "./state";
+import { urnName } from "./urns";
 
 /** The command's I/O and where it runs: the same as render's (working directory, project directory, environment). */
 export type PlanIo = RenderIo;
@@ -100,15 +100,6 @@ const graceOf = (c: StackConfig | undefined) => ({
     clientSecret: (c?.gateway.clientSecret && c.gateway.clientSecret.rotation?.graceDays) || 30,
 });
 
-function clock(opts: Options, io: PlanIo): Date {
-    if (opts.now) return opts.now;
-    try {
-        return clockFromEnv(io.env ?? {});
-    } catch (err) {
-        throw new CliError(firstLine(err));
-    }
-}
-
 /**
  * The next run's config: the stack file's, with the previous state's subscription and tenant when the file pins
  * none (a real export holds them in its outputs), so the offline providers answer as the real ones did.
@@ -177,12 +168,12 @@ export function formatText(report: PlanReport, heading: string): string {
         for (const c of shown.filter((x) => x.op === op)) {
             // An import's reasons are what the update right after it changes on the live object.
             const why = c.reasons.length === 0 ? "" : op === "import" && !c.importFails ? `, then updated: ${c.reasons.join(", ")}` : `: ${c.reasons.join(", ")}`;
-            lines.push(`  ${op.padEnd(7)} ${c.name} (${c.type.slice(c.type.lastIndexOf(":") + 1)})${why}`);
+            lines.push(`  ${op.padEnd(7)} ${c.name} (${shortType(c.type)})${why}`);
         }
     }
     if (report.dangers.length > 0) {
         lines.push("", `DANGER (${report.dangers.length}): a gateway or a principal would lose access; do not run \`pulumi up\` unattended:`);
-        for (const d of report.dangers) lines.push(`  - ${d.urn.slice(d.urn.lastIndexOf("::") + 2)}: ${d.why}`);
+        for (const d of report.dangers) lines.push(`  - ${urnName(d.urn)}: ${d.why}`);
     } else {
         lines.push("", "No danger: no credential in use, grant or adopted account is lost.");
     }
@@ -195,7 +186,7 @@ export const formatJson = (report: PlanReport): string => `${JSON.stringify({
 }, null, 2)}\n`;
 
 async function run(opts: Options, io: PlanIo): Promise<number> {
-    const now = clock(opts, io);
+    const now = opts.now ?? nowFromEnv(io.env ?? {}).now ?? new Date();
     const file = stackFile(io, opts);
     let report: PlanReport;
     let heading: string;
