@@ -119,14 +119,7 @@ export interface PlanReport {
 }
 
 function judged(changes: readonly Change[]): JudgedChange[] {
-    return changes.map((c) => ({
-        urn: c.urn, type: c.type, name: c.name, op: c.op,
-        ...(c.deleteBeforeReplace !== undefined ? { deleteBeforeReplace: c.deleteBeforeReplace } : {}),
-        ...(c.prior ? { prior: c.prior } : {}),
-        ...(c.next ? { nextInputs: c.next.inputs } : {}),
-        ...(c.importFails ? { importFails: c.importFails } : {}),
-        ...(c.removes ? { removes: c.removes } : {}),
-    }));
+    return changes.map((c) => ({ ...c, ...(c.next ? { nextInputs: c.next.inputs } : {}) }));
 }
 
 /** What a plan of a stack is given besides its config and previous state. */

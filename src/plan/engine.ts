@@ -133,8 +133,8 @@ export function planChanges(prior: PriorState, next: RenderModel, options: PlanO
         const known = decided.get(r.urn);
         if (known) return known;
         visiting.add(r.urn);
-        const deps = new Set([...r.dependsOn, ...Object.values(r.propertyDependencies ?? {}).flat()]);
-        for (const dep of deps) {
+        // dependsOn holds the property dependencies too (render/model.ts).
+        for (const dep of r.dependsOn) {
             const d = nextByUrn.get(dep);
             if (d && !visiting.has(dep)) decide(d, visiting);
         }
