@@ -78,21 +78,12 @@ function fromRender(doc: Record<string, unknown>): PriorState {
     const resources = (doc.resources as unknown[]).map((raw, i): StateResource => {
         if (!isObject(raw) || typeof raw.urn !== "string" || typeof raw.type !== "string") throw new StateFormatError(`resources[${i}] has no urn or type`);
         const options = record(raw.options);
-        return {
-            urn: raw.urn,
-            type: raw.type,
-            custom: raw.custom !== false,
-            id: typeof raw.id === "string" ? raw.id : "",
-            ...(typeof raw.parent === "string" ? { parent: raw.parent } : {}),
-            inputs: record(unwrapStateSecrets(raw.inputs)),
-            outputs: record(unwrapStateSecrets(raw.outputs)),
-            protect: options.protect === true,
-            retainOnDelete: options.retainOnDelete === true,
-            ...(typeof options.import === "string" ? { importId: options.import } : {}),
-            ...(options.replacementTrigger !== undefined ? { replacementTrigger: options.replacementTrigger } : {}),
-            // A render does not know when each resource was created (only when it was rendered): no `created`.
-            propertyDependencies: deps(raw.propertyDependencies),
-        };
+        // The fields of a stack export's resource, with the options kept apart, `custom` only when false, and no
+        // `created`: a render does not know when each resource was created (only when it was rendered).
+        return fromResourceV3({
+            ...raw, custom: raw.custom !== false, protect: options.protect, retainOnDelete: options.retainOnDelete,
+            importID: options.import, replacementTrigger: options.replacementTrigger, created: undefined,
+        });
     });
     return {
         kind: "render",
