@@ -17,10 +17,10 @@ import { Command, Option } from "commander";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { ProgramFailed } from "../../harness/run";
-import { NAMESPACE, parseStackConfig } from "../config/parse";
+import { NAMESPACE } from "../config/parse";
 import { CliError, messageOf, parseIsoDate, runCli, type CommandIo, type Failure } from "../lib/cli";
 import { pinsOf } from "../program";
-import { formatJson as planJson, planStack, readStack, stackFile, type PlanReport } from "../plan/cli";
+import { formatJson as planJson, parsed, planStack, readStack, stackFile, type PlanReport } from "../plan/cli";
 import { urnName } from "../plan/urns";
 import { authorityOptions } from "../verify/credentials";
 import { httpsUrl } from "../verify/cli";
@@ -164,8 +164,7 @@ async function run(opts: Options, io: AdoptIo): Promise<number> {
     const { stack, config: withOldMap } = readStack(file);
     // The map is what adopt writes: a stale one in the file must not stop it from being written again.
     const config = Object.fromEntries(Object.entries(withOldMap).filter(([k]) => k !== ADOPT_KEY));
-    const parsed = parseStackConfig(config, { project: NAMESPACE, stack });
-    if (!parsed.ok) throw new CliError(`the stack config is invalid:\n${parsed.problems.map((p) => `  ${p}`).join("\n")}`);
+    const stackConfig = parsed(config, stack);
     const pins = pinsOf(config);
     if (!pins.subscriptionId || !pins.tenantId) {
         throw new CliError(`${file} pins no ${[!pins.subscriptionId && "azure-native:subscriptionId", !pins.tenantId && "azuread:tenantId"].filter(Boolean).join(" and ")}: ` +
@@ -180,7 +179,7 @@ async function run(opts: Options, io: AdoptIo): Promise<number> {
         ...(opts.graphEndpoint ? { graphEndpoint: opts.graphEndpoint } : {}),
         ...(opts.armEndpoint ? { armEndpoint: opts.armEndpoint } : {}),
     });
-    const discovery = await discover(rest, parsed.config, { subscriptionId: pins.subscriptionId, progress });
+    const discovery = await discover(rest, stackConfig, { subscriptionId: pins.subscriptionId, progress });
 
     const next = adoptedConfig(config, discovery.adopt, discovery.edits);
     let plan: PlanReport | undefined;

@@ -89,7 +89,8 @@ export function readStack(file: string): { stack: string; config: Record<string,
     }
 }
 
-function parsed(config: Record<string, string>, stack: string): StackConfig {
+/** A stack's config as the program reads it; its problems as one CliError, a line each. */
+export function parsed(config: Record<string, string>, stack: string): StackConfig {
     const result = parseStackConfig(config, { project: NAMESPACE, stack });
     if (!result.ok) throw new CliError(`the stack config is invalid:\n${result.problems.map((p) => `  ${p}`).join("\n")}`);
     return result.config;
