@@ -18,12 +18,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { ProgramFailed } from "../../harness/run";
 import { NAMESPACE } from "../config/parse";
-import { CliError, messageOf, parseIsoDate, runCli, type CommandIo, type Failure } from "../lib/cli";
+import { CliError, messageOf, parseHttpsUrl, parseIsoDate, runCli, type CommandIo, type Failure } from "../lib/cli";
 import { pinsOf } from "../program";
 import { formatJson as planJson, parsed, planStack, readStack, stackFile, type PlanReport } from "../plan/cli";
 import { urnName } from "../plan/urns";
 import { authorityOptions } from "../verify/credentials";
-import { httpsUrl } from "../verify/cli";
 import { discover, type Discovery, type EntryEdit } from "./discover";
 import { AzureRest, PermissionError, ServiceError } from "./rest";
 import { ADOPT_KEY, applyAdoption } from "./write";
@@ -57,9 +56,9 @@ function command(): Command {
         .addOption(new Option("--config <file>", "read (and with --write, change) this stack file instead").conflicts("stack"))
         .option("--write", "put the adopt map and the accounts' live settings into the stack file (comments are kept)", false)
         .addOption(new Option("--format <format>", "what to print").choices(["text", "json"]).default("text"))
-        .option("--authority-host <url>", "Entra ID authority host (sovereign clouds: https://login.microsoftonline.us, …)", httpsUrl)
-        .option("--graph-endpoint <url>", "Microsoft Graph endpoint (default https://graph.microsoft.com)", httpsUrl)
-        .option("--arm-endpoint <url>", "Azure Resource Manager endpoint (default https://management.azure.com)", httpsUrl)
+        .option("--authority-host <url>", "Entra ID authority host (sovereign clouds: https://login.microsoftonline.us, …)", parseHttpsUrl)
+        .option("--graph-endpoint <url>", "Microsoft Graph endpoint (default https://graph.microsoft.com)", parseHttpsUrl)
+        .option("--arm-endpoint <url>", "Azure Resource Manager endpoint (default https://management.azure.com)", parseHttpsUrl)
         .option("--now <date>", "the date the offline plan of the next pulumi up uses (default now)", parseIsoDate);
 }
 
