@@ -93,7 +93,7 @@ interface Options {
 
 /** The command's I/O and the project it works on. */
 export interface PinIo extends CommandIo {
-    /** The project directory: stack files, README.md, test/fixtures/urns/. */
+    /** The project directory: stack files, docs/stack.md, test/fixtures/urns/. */
     readonly projectDir: string;
 }
 
@@ -119,7 +119,7 @@ async function run(opts: Options, io: PinIo): Promise<number> {
 /** Runs the command; returns the exit code. */
 export function main(argv: readonly string[], io: PinIo): Promise<number> {
     const program = new Command("pin")
-        .description("Bring what depends on resource names up to date with the stack files: the URN pins (test/fixtures/urns/) and the README's staging diagram. Offline.")
+        .description("Bring what depends on resource names up to date with the stack files: the URN pins (test/fixtures/urns/) and the staging diagram in docs/stack.md. Offline.")
         .option("--write", "rewrite the files that are out of date (without it: list them, exit 1)");
     return runCli<Options>(argv, io, {
         name: "pin", program, run: (opts) => run(opts, io),
