@@ -160,7 +160,7 @@ function formatJson(o: Outcome): string {
 async function run(opts: Options, io: AdoptIo): Promise<number> {
     const file = stackFile(io, opts);
     if (!file) throw new CliError("--stack NAME or --config FILE is required");
-    const { stack, config: withOldMap } = readStack(file);
+    const { stack, config: withOldMap } = readStack(file, io, opts);
     // The map is what adopt writes: a stale one in the file must not stop it from being written again.
     const config = Object.fromEntries(Object.entries(withOldMap).filter(([k]) => k !== ADOPT_KEY));
     const stackConfig = parsed(config, stack);

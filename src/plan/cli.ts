@@ -12,12 +12,11 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import * as pulumi from "@pulumi/pulumi";
-import { YAMLError } from "yaml";
-import { loadStackConfigFile, ProgramFailed, runProgram, type HarnessOptions } from "../../harness/run";
+import { ProgramFailed, runProgram, type HarnessOptions } from "../../harness/run";
 import { NAMESPACE, parseStackConfig } from "../config/parse";
 import type { StackConfig } from "../config/types";
 import { CliError, messageOf, nowFromEnv, parseIsoDate, runCli, type Failure } from "../lib/cli";
-import type { RenderIo } from "../render/cli";
+import { readConfig, type RenderIo } from "../render/cli";
 import { buildModel, shortType } from "../render/model";
 import { findDangers, type Danger, type JudgedChange } from "./dangers";
 import { planChanges, type Change, type LiveObject } from "./engine";
@@ -79,14 +78,9 @@ export function stackFile(io: Pick<PlanIo, "cwd" | "projectDir">, opts: { stack?
     return undefined;
 }
 
-/** Reads a stack file; its problems as one-line CliErrors. */
-export function readStack(file: string): { stack: string; config: Record<string, string> } {
-    try {
-        return loadStackConfigFile(file);
-    } catch (err) {
-        if (err instanceof YAMLError) throw new CliError(`${file} is not valid YAML: ${firstLine(err)}`);
-        throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : firstLine(err)}`);
-    }
+/** Reads the stack file `stackFile` found for these options, with render's reader (its problems as a CliError). */
+export function readStack(file: string, io: Pick<PlanIo, "projectDir">, opts: { stack?: string; config?: string }): { stack: string; config: Record<string, string> } {
+    return readConfig(file, opts.config === undefined ? opts.stack : undefined, io.projectDir);
 }
 
 /** A stack's config as the program reads it; its problems as one CliError, a line each. */
@@ -186,7 +180,7 @@ async function run(opts: Options, io: PlanIo): Promise<number> {
     let heading: string;
     if (opts.preview !== undefined) {
         const preview = readPreview(readJson(io, opts.preview, "--preview"));
-        const stackFileConfig = file ? readStack(file) : undefined;
+        const stackFileConfig = file ? readStack(file, io, opts) : undefined;
         const stackConfig = stackFileConfig ? parsed(stackFileConfig.config, stackFileConfig.stack) : undefined;
         const dangers = findDangers(preview.changes, { now, graceDays: graceOf(stackConfig), priorOutputs: preview.priorOutputs });
         report = { changes: preview.changes.map((c) => ({ urn: c.urn, type: c.type, name: c.name, op: c.op, reasons: c.reasons })), dangers };
@@ -194,7 +188,7 @@ async function run(opts: Options, io: PlanIo): Promise<number> {
     } else {
         if (opts.state === undefined) throw new CliError("--state FILE is required (a `npm run render -- --format json` or a `pulumi stack export`), or --preview FILE");
         if (!file) throw new CliError("--stack NAME or --config FILE is required with --state");
-        const { stack, config } = readStack(file);
+        const { stack, config } = readStack(file, io, opts);
         const prior = readPriorState(readJson(io, opts.state, "--state"));
         report = await planStack({ config, stack, prior, now, ...(opts.as ? { as: opts.as } : {}) });
         heading = `pulumi up on stack ${stack} as of ${now.toISOString()}, against ${prior.kind === "export" ? "a stack export" : "a render"}${prior.time ? ` of ${prior.time.toISOString()}` : ""}:`;
