@@ -62,6 +62,24 @@ describe("plan reads the stack file as render does", () => {
     });
 });
 
+describe("plan quotes a refused --as as every message quotes a value (src/lib/excerpt.ts)", () => {
+    it("on one line, escaped, cut to a short excerpt", async () => {
+        const r = await run(plan, ["--stack", "dev", "--state", EXPORT, "--as", `not\n\u001b[2Ja guid ${"x".repeat(60)}`]);
+        expect(r.code).toBe(2);
+        expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+        expect(r.stderr).not.toContain("\u001b");
+        expect(r.stderr).toContain(`"not\\n\\u001b[2Ja guid ${"x".repeat(25)}…" (75 characters) is not an object id (a GUID)`);
+    });
+
+    it("never a value that looks like a secret", async () => {
+        const secret = "Abc8Q~abcdefghijklmnopqrstuvwxyz0123456789";
+        const r = await run(plan, ["--stack", "dev", "--state", EXPORT, "--as", secret]);
+        expect(r.code).toBe(2);
+        expect(r.stderr).not.toContain(secret.slice(0, 12));
+        expect(r.stderr).toContain("(value not shown: it may be a secret) is not an object id");
+    });
+});
+
 describe("adopt reads the stack file as render does", () => {
     it("lists both problems of a stack file with confg: and foundry-entr:gateway, before signing in", async () => {
         const r = await run(adopt, ["--config", misshapen()]);

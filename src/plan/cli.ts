@@ -16,6 +16,7 @@ import { ProgramFailed, runProgram, type HarnessOptions } from "../../harness/ru
 import { NAMESPACE, parseStackConfig } from "../config/parse";
 import type { StackConfig } from "../config/types";
 import { CliError, messageOf, nowFromEnv, parseIsoDate, runCli, type Failure } from "../lib/cli";
+import { excerpt } from "../lib/excerpt";
 import { readConfig, type RenderIo } from "../render/cli";
 import { buildModel, shortType } from "../render/model";
 import { findDangers, type Danger, type JudgedChange } from "./dangers";
@@ -48,7 +49,7 @@ function command(): Command {
         .addOption(new Option("--preview <file>", "judge this `pulumi preview --json` output instead of planning").conflicts(["state", "as"]))
         .option("--now <date>", "plan as of this date (default: FOUNDRY_ENTRA_NOW, else now)", parseIsoDate)
         .option("--as <objectId>", "the object id of the identity that would run `pulumi up` (default: the first configured owner)", (v: string) => {
-            if (!GUID.test(v)) throw new InvalidArgumentError(`"${v.slice(0, 40)}" is not an object id (a GUID)`);
+            if (!GUID.test(v)) throw new InvalidArgumentError(`${excerpt(v)} is not an object id (a GUID)`);
             return v.toLowerCase();
         })
         .addOption(new Option("--format <format>", "what to print").choices(["text", "json"]).default("text"));
