@@ -22,7 +22,7 @@ import { describe, expect, it } from "vitest";
 import { ProviderMocks } from "../harness/mocks";
 import { Recorder, waitForRegistrations, type RecordedResource } from "../harness/recorder";
 import { DEFAULT_NOW, PROJECT } from "../harness/run";
-import { engineIdentities } from "../harness/urns";
+import { engineIdentities } from "../src/plan/urns";
 import { PIN_COMMAND, pinFile, PINNED_STACKS, type PinFile } from "../src/pin/cli";
 import { ROOT, stackRun } from "./helpers";
 

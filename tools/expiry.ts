@@ -10,4 +10,4 @@ import { main } from "../src/expiry/cli";
 import { processIo, runAsProcess } from "../src/lib/cli";
 
 // FOUNDRY_ENTRA_NOW, as for the program, judges expiry as of another date (--now wins; anything but a date is refused).
-runAsProcess("expiry", () => main(process.argv.slice(2), { ...processIo(), env: process.env }), 2);
+runAsProcess("expiry", () => main(process.argv.slice(2), processIo()), 2);

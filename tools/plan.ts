@@ -18,5 +18,4 @@ runAsProcess("plan", () => main(process.argv.slice(2), {
     ...processIo(),
     cwd: process.env.INIT_CWD ?? process.cwd(),
     projectDir: join(__dirname, ".."),
-    env: process.env,
 }), 2);

@@ -22,5 +22,4 @@ runAsProcess("render", () => main(process.argv.slice(2), {
     ...processIo(),
     cwd: process.env.INIT_CWD ?? process.cwd(),
     projectDir: join(__dirname, ".."),
-    env: process.env,
 }));

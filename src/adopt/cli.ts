@@ -17,12 +17,12 @@ import { Command, Option } from "commander";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { ProgramFailed } from "../../harness/run";
-import { NAMESPACE, parseStackConfig } from "../config/parse";
-import { CliError, messageOf, parseIsoDate, runCli, type CommandIo, type Failure } from "../lib/cli";
+import { NAMESPACE } from "../config/parse";
+import { CliError, messageOf, parseHttpsUrl, parseIsoDate, runCli, type CommandIo, type Failure } from "../lib/cli";
 import { pinsOf } from "../program";
-import { formatJson as planJson, planStack, readStack, stackFile, type PlanReport } from "../plan/cli";
+import { formatJson as planJson, parsed, planStack, readStack, stackFile, type PlanReport } from "../plan/cli";
+import { urnName } from "../plan/urns";
 import { authorityOptions } from "../verify/credentials";
-import { httpsUrl } from "../verify/cli";
 import { discover, type Discovery, type EntryEdit } from "./discover";
 import { AzureRest, PermissionError, ServiceError } from "./rest";
 import { ADOPT_KEY, applyAdoption } from "./write";
@@ -56,9 +56,9 @@ function command(): Command {
         .addOption(new Option("--config <file>", "read (and with --write, change) this stack file instead").conflicts("stack"))
         .option("--write", "put the adopt map and the accounts' live settings into the stack file (comments are kept)", false)
         .addOption(new Option("--format <format>", "what to print").choices(["text", "json"]).default("text"))
-        .option("--authority-host <url>", "Entra ID authority host (sovereign clouds: https://login.microsoftonline.us, …)", httpsUrl)
-        .option("--graph-endpoint <url>", "Microsoft Graph endpoint (default https://graph.microsoft.com)", httpsUrl)
-        .option("--arm-endpoint <url>", "Azure Resource Manager endpoint (default https://management.azure.com)", httpsUrl)
+        .option("--authority-host <url>", "Entra ID authority host (sovereign clouds: https://login.microsoftonline.us, …)", parseHttpsUrl)
+        .option("--graph-endpoint <url>", "Microsoft Graph endpoint (default https://graph.microsoft.com)", parseHttpsUrl)
+        .option("--arm-endpoint <url>", "Azure Resource Manager endpoint (default https://management.azure.com)", parseHttpsUrl)
         .option("--now <date>", "the date the offline plan of the next pulumi up uses (default now)", parseIsoDate);
 }
 
@@ -136,7 +136,7 @@ function formatText(o: Outcome): string {
         for (const c of o.plan.changes.filter((x) => x.op === "import" && x.reasons.length > 0 && !x.importFails)) {
             lines.push(`  import ${c.name}, then update ${c.reasons.join(", ")}`);
         }
-        for (const d2 of o.plan.dangers) lines.push(`  DANGER ${d2.urn.slice(d2.urn.lastIndexOf("::") + 2)}: ${d2.why}`);
+        for (const d2 of o.plan.dangers) lines.push(`  DANGER ${urnName(d2.urn)}: ${d2.why}`);
         lines.push("");
     }
     if (o.planFailed) lines.push(`The program refuses the adopted config: ${o.planFailed}`, "");
@@ -160,11 +160,10 @@ function formatJson(o: Outcome): string {
 async function run(opts: Options, io: AdoptIo): Promise<number> {
     const file = stackFile(io, opts);
     if (!file) throw new CliError("--stack NAME or --config FILE is required");
-    const { stack, config: withOldMap } = readStack(file);
+    const { stack, config: withOldMap } = readStack(file, io, opts);
     // The map is what adopt writes: a stale one in the file must not stop it from being written again.
     const config = Object.fromEntries(Object.entries(withOldMap).filter(([k]) => k !== ADOPT_KEY));
-    const parsed = parseStackConfig(config, { project: NAMESPACE, stack });
-    if (!parsed.ok) throw new CliError(`the stack config is invalid:\n${parsed.problems.map((p) => `  ${p}`).join("\n")}`);
+    const stackConfig = parsed(config, stack);
     const pins = pinsOf(config);
     if (!pins.subscriptionId || !pins.tenantId) {
         throw new CliError(`${file} pins no ${[!pins.subscriptionId && "azure-native:subscriptionId", !pins.tenantId && "azuread:tenantId"].filter(Boolean).join(" and ")}: ` +
@@ -179,7 +178,7 @@ async function run(opts: Options, io: AdoptIo): Promise<number> {
         ...(opts.graphEndpoint ? { graphEndpoint: opts.graphEndpoint } : {}),
         ...(opts.armEndpoint ? { armEndpoint: opts.armEndpoint } : {}),
     });
-    const discovery = await discover(rest, parsed.config, { subscriptionId: pins.subscriptionId, progress });
+    const discovery = await discover(rest, stackConfig, { subscriptionId: pins.subscriptionId, progress });
 
     const next = adoptedConfig(config, discovery.adopt, discovery.edits);
     let plan: PlanReport | undefined;

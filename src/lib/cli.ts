@@ -178,6 +178,14 @@ export function parseIsoDate(value: string): Date {
     return requireDate(value, (message) => new InvalidArgumentError(message));
 }
 
+/** Commander argument parser for an https:// URL option (`--authority-host` and the like): trailing slashes dropped. */
+export function parseHttpsUrl(value: string): string {
+    try {
+        if (new URL(value).protocol === "https:") return value.replace(/\/+$/, "");
+    } catch { /* reported below */ }
+    throw new InvalidArgumentError("expected an https:// URL");
+}
+
 /** FOUNDRY_ENTRA_NOW, as for the program, as `{ now }`; `{}` when unset; a CliError when it is not a date. */
 export function nowFromEnv(env: NodeJS.ProcessEnv): { now?: Date } {
     const now = nowFromEnvironment(env, (message) => new CliError(message));

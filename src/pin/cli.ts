@@ -9,11 +9,11 @@
  * of a deployed stack needs an alias instead, or `pulumi up` replaces it (test/urns.test.ts explains).
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { Command } from "commander";
 import { DEFAULT_NOW, loadStackConfigFile, PROJECT, runProgram, type RunResult } from "../../harness/run";
-import { engineIdentities } from "../../harness/urns";
 import { CliError, messageOf, runCli, type CommandIo } from "../lib/cli";
+import { engineIdentities } from "../plan/urns";
 import { buildModel } from "../render/model";
 import { renderMermaid } from "../render/mermaid";
 
@@ -46,9 +46,6 @@ export interface PinFile {
     readonly urns: readonly string[];
 }
 
-/** Renders a stack config (as the runtime holds it) at the harness's fixed clock. */
-export type StackRenderer = (options: { config: Record<string, string>; stack: string; now: Date }) => Promise<RunResult>;
-
 /** The first ```mermaid block of a Markdown text: its body, and where the body starts and ends. */
 export function mermaidBlock(markdown: string): { body: string; start: number; end: number } | undefined {
     const m = /```mermaid\n([\s\S]*?)```/.exec(markdown);
@@ -58,9 +55,9 @@ export function mermaidBlock(markdown: string): { body: string; start: number; e
 }
 
 /** Every file of the project that depends on resource names, as it should read: project-relative path → text. */
-export async function pinnedFiles(root: string, render: StackRenderer = runProgram): Promise<Map<string, string>> {
+export async function pinnedFiles(root: string): Promise<Map<string, string>> {
     const runs = new Map<string, RunResult>();
-    for (const { file } of PINNED_STACKS) runs.set(file, await render({ ...loadStackConfigFile(join(root, file)), now: DEFAULT_NOW }));
+    for (const { file } of PINNED_STACKS) runs.set(file, await runProgram({ ...loadStackConfigFile(join(root, file)), now: DEFAULT_NOW }));
     const files = new Map<string, string>();
     for (const { pin, file } of PINNED_STACKS) {
         const { stack, resources } = runs.get(file)!;
@@ -96,7 +93,7 @@ interface Options {
 
 /** The command's I/O and the project it works on. */
 export interface PinIo extends CommandIo {
-    /** The project directory: stack files, README.md, test/fixtures/urns/. */
+    /** The project directory: stack files, docs/stack.md, test/fixtures/urns/. */
     readonly projectDir: string;
 }
 
@@ -114,7 +111,7 @@ async function run(opts: Options, io: PinIo): Promise<number> {
     }
     for (const path of stale) {
         writeFileSync(join(io.projectDir, path), files.get(path)!);
-        io.stdout.write(`wrote ${relative(io.projectDir, join(io.projectDir, path))}\n`);
+        io.stdout.write(`wrote ${path}\n`);
     }
     return 0;
 }
@@ -122,7 +119,7 @@ async function run(opts: Options, io: PinIo): Promise<number> {
 /** Runs the command; returns the exit code. */
 export function main(argv: readonly string[], io: PinIo): Promise<number> {
     const program = new Command("pin")
-        .description("Bring what depends on resource names up to date with the stack files: the URN pins (test/fixtures/urns/) and the README's staging diagram. Offline.")
+        .description("Bring what depends on resource names up to date with the stack files: the URN pins (test/fixtures/urns/) and the staging diagram in docs/stack.md. Offline.")
         .option("--write", "rewrite the files that are out of date (without it: list them, exit 1)");
     return runCli<Options>(argv, io, {
         name: "pin", program, run: (opts) => run(opts, io),

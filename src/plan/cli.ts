@@ -12,18 +12,18 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import * as pulumi from "@pulumi/pulumi";
-import { YAMLError } from "yaml";
-import { loadStackConfigFile, ProgramFailed, runProgram, type HarnessOptions } from "../../harness/run";
+import { ProgramFailed, runProgram, type HarnessOptions } from "../../harness/run";
 import { NAMESPACE, parseStackConfig } from "../config/parse";
 import type { StackConfig } from "../config/types";
-import { CliError, messageOf, parseIsoDate, runCli, type Failure } from "../lib/cli";
-import { clockFromEnv } from "../program";
-import type { RenderIo } from "../render/cli";
-import { buildModel } from "../render/model";
+import { CliError, messageOf, nowFromEnv, parseIsoDate, runCli, type Failure } from "../lib/cli";
+import { excerpt } from "../lib/excerpt";
+import { readConfig, type RenderIo } from "../render/cli";
+import { buildModel, shortType } from "../render/model";
 import { findDangers, type Danger, type JudgedChange } from "./dangers";
 import { planChanges, type Change, type LiveObject } from "./engine";
 import { readPreview } from "./preview";
 import { readPriorState, StateFormatError, type PriorState } from "./state";
+import { urnName } from "./urns";
 
 /** The command's I/O and where it runs: the same as render's (working directory, project directory, environment). */
 export type PlanIo = RenderIo;
@@ -49,7 +49,7 @@ function command(): Command {
         .addOption(new Option("--preview <file>", "judge this `pulumi preview --json` output instead of planning").conflicts(["state", "as"]))
         .option("--now <date>", "plan as of this date (default: FOUNDRY_ENTRA_NOW, else now)", parseIsoDate)
         .option("--as <objectId>", "the object id of the identity that would run `pulumi up` (default: the first configured owner)", (v: string) => {
-            if (!GUID.test(v)) throw new InvalidArgumentError(`"${v.slice(0, 40)}" is not an object id (a GUID)`);
+            if (!GUID.test(v)) throw new InvalidArgumentError(`${excerpt(v)} is not an object id (a GUID)`);
             return v.toLowerCase();
         })
         .addOption(new Option("--format <format>", "what to print").choices(["text", "json"]).default("text"));
@@ -79,17 +79,13 @@ export function stackFile(io: Pick<PlanIo, "cwd" | "projectDir">, opts: { stack?
     return undefined;
 }
 
-/** Reads a stack file; its problems as one-line CliErrors. */
-export function readStack(file: string): { stack: string; config: Record<string, string> } {
-    try {
-        return loadStackConfigFile(file);
-    } catch (err) {
-        if (err instanceof YAMLError) throw new CliError(`${file} is not valid YAML: ${firstLine(err)}`);
-        throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : firstLine(err)}`);
-    }
+/** Reads the stack file `stackFile` found for these options, with render's reader (its problems as a CliError). */
+export function readStack(file: string, io: Pick<PlanIo, "projectDir">, opts: { stack?: string; config?: string }): { stack: string; config: Record<string, string> } {
+    return readConfig(file, opts.config === undefined ? opts.stack : undefined, io.projectDir);
 }
 
-function parsed(config: Record<string, string>, stack: string): StackConfig {
+/** A stack's config as the program reads it; its problems as one CliError, a line each. */
+export function parsed(config: Record<string, string>, stack: string): StackConfig {
     const result = parseStackConfig(config, { project: NAMESPACE, stack });
     if (!result.ok) throw new CliError(`the stack config is invalid:\n${result.problems.map((p) => `  ${p}`).join("\n")}`);
     return result.config;
@@ -99,15 +95,6 @@ const graceOf = (c: StackConfig | undefined) => ({
     certificate: (c?.gateway.certificate && c.gateway.certificate.rotation?.graceDays) || 30,
     clientSecret: (c?.gateway.clientSecret && c.gateway.clientSecret.rotation?.graceDays) || 30,
 });
-
-function clock(opts: Options, io: PlanIo): Date {
-    if (opts.now) return opts.now;
-    try {
-        return clockFromEnv(io.env ?? {});
-    } catch (err) {
-        throw new CliError(firstLine(err));
-    }
-}
 
 /**
  * The next run's config: the stack file's, with the previous state's subscription and tenant when the file pins
@@ -128,14 +115,7 @@ export interface PlanReport {
 }
 
 function judged(changes: readonly Change[]): JudgedChange[] {
-    return changes.map((c) => ({
-        urn: c.urn, type: c.type, name: c.name, op: c.op,
-        ...(c.deleteBeforeReplace !== undefined ? { deleteBeforeReplace: c.deleteBeforeReplace } : {}),
-        ...(c.prior ? { prior: c.prior } : {}),
-        ...(c.next ? { nextInputs: c.next.inputs } : {}),
-        ...(c.importFails ? { importFails: c.importFails } : {}),
-        ...(c.removes ? { removes: c.removes } : {}),
-    }));
+    return changes.map((c) => ({ ...c, ...(c.next ? { nextInputs: c.next.inputs } : {}) }));
 }
 
 /** What a plan of a stack is given besides its config and previous state. */
@@ -177,12 +157,12 @@ export function formatText(report: PlanReport, heading: string): string {
         for (const c of shown.filter((x) => x.op === op)) {
             // An import's reasons are what the update right after it changes on the live object.
             const why = c.reasons.length === 0 ? "" : op === "import" && !c.importFails ? `, then updated: ${c.reasons.join(", ")}` : `: ${c.reasons.join(", ")}`;
-            lines.push(`  ${op.padEnd(7)} ${c.name} (${c.type.slice(c.type.lastIndexOf(":") + 1)})${why}`);
+            lines.push(`  ${op.padEnd(7)} ${c.name} (${shortType(c.type)})${why}`);
         }
     }
     if (report.dangers.length > 0) {
         lines.push("", `DANGER (${report.dangers.length}): a gateway or a principal would lose access; do not run \`pulumi up\` unattended:`);
-        for (const d of report.dangers) lines.push(`  - ${d.urn.slice(d.urn.lastIndexOf("::") + 2)}: ${d.why}`);
+        for (const d of report.dangers) lines.push(`  - ${urnName(d.urn)}: ${d.why}`);
     } else {
         lines.push("", "No danger: no credential in use, grant or adopted account is lost.");
     }
@@ -195,13 +175,13 @@ export const formatJson = (report: PlanReport): string => `${JSON.stringify({
 }, null, 2)}\n`;
 
 async function run(opts: Options, io: PlanIo): Promise<number> {
-    const now = clock(opts, io);
+    const now = opts.now ?? nowFromEnv(io.env ?? {}).now ?? new Date();
     const file = stackFile(io, opts);
     let report: PlanReport;
     let heading: string;
     if (opts.preview !== undefined) {
         const preview = readPreview(readJson(io, opts.preview, "--preview"));
-        const stackFileConfig = file ? readStack(file) : undefined;
+        const stackFileConfig = file ? readStack(file, io, opts) : undefined;
         const stackConfig = stackFileConfig ? parsed(stackFileConfig.config, stackFileConfig.stack) : undefined;
         const dangers = findDangers(preview.changes, { now, graceDays: graceOf(stackConfig), priorOutputs: preview.priorOutputs });
         report = { changes: preview.changes.map((c) => ({ urn: c.urn, type: c.type, name: c.name, op: c.op, reasons: c.reasons })), dangers };
@@ -209,7 +189,7 @@ async function run(opts: Options, io: PlanIo): Promise<number> {
     } else {
         if (opts.state === undefined) throw new CliError("--state FILE is required (a `npm run render -- --format json` or a `pulumi stack export`), or --preview FILE");
         if (!file) throw new CliError("--stack NAME or --config FILE is required with --state");
-        const { stack, config } = readStack(file);
+        const { stack, config } = readStack(file, io, opts);
         const prior = readPriorState(readJson(io, opts.state, "--state"));
         report = await planStack({ config, stack, prior, now, ...(opts.as ? { as: opts.as } : {}) });
         heading = `pulumi up on stack ${stack} as of ${now.toISOString()}, against ${prior.kind === "export" ? "a stack export" : "a render"}${prior.time ? ` of ${prior.time.toISOString()}` : ""}:`;

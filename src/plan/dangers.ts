@@ -5,7 +5,7 @@
  * would stop half-way). The same rules judge `npm run plan`'s own changes and `pulumi preview --json`.
  */
 import type { Op } from "./engine";
-import type { StateResource } from "./state";
+import { stateDate, type StateResource } from "./state";
 
 export interface Danger {
     readonly urn: string;
@@ -46,11 +46,7 @@ const DAY = 86_400_000;
 
 const removes = (op: Op) => op === "delete" || op === "replace";
 const day = (d: Date) => d.toISOString().slice(0, 10);
-const endOf = (r: StateResource): Date | undefined => {
-    const raw = r.outputs.endDate ?? r.inputs.endDate;
-    const t = typeof raw === "string" ? Date.parse(raw) : Number.NaN;
-    return Number.isFinite(t) ? new Date(t) : undefined;
-};
+const endOf = (r: StateResource): Date | undefined => stateDate(r.outputs.endDate ?? r.inputs.endDate);
 const str = (v: unknown) => (typeof v === "string" ? v : "");
 
 /** The gateway's service principal object ids, as the previous state knows them. */
@@ -79,8 +75,8 @@ function currentFromOutputs(kind: "clientSecret" | "certificate", held: readonly
     if (kind === "clientSecret" && typeof o.keyId === "string" && !o.keyId.startsWith("<")) {
         return held.find((x) => str(x.prior.outputs.keyId).toLowerCase() === String(o.keyId).toLowerCase()) ?? "elsewhere";
     }
-    const notAfter = typeof o.notAfter === "string" ? Date.parse(o.notAfter) : Number.NaN;
-    if (kind === "certificate" && Number.isFinite(notAfter)) return held.find((x) => x.end?.getTime() === notAfter) ?? "elsewhere";
+    const notAfter = stateDate(o.notAfter);
+    if (kind === "certificate" && notAfter) return held.find((x) => x.end?.getTime() === notAfter.getTime()) ?? "elsewhere";
     return undefined;
 }
 

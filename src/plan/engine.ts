@@ -6,7 +6,7 @@
  */
 import type { RenderModel, RenderResource } from "../render/model";
 import { diffInputs, modelOf, type InputChange } from "./providers";
-import type { PriorState, StateResource } from "./state";
+import { stateDate, type PriorState, type StateResource } from "./state";
 import { urnName } from "./urns";
 
 export type Op = "create" | "update" | "replace" | "delete" | "same" | "import";
@@ -115,9 +115,9 @@ function removedPaths(live: Record<string, unknown>, news: Record<string, unknow
 /** terraform-provider-tls replaces a certificate once `validity_end_time - early_renewal_hours` has passed. */
 function dueForRenewal(old: StateResource, now: Date): boolean {
     if (old.type !== "tls:index/selfSignedCert:SelfSignedCert") return false;
-    const end = Date.parse(String(old.outputs.validityEndTime ?? ""));
+    const end = stateDate(old.outputs.validityEndTime);
     const early = Number(old.inputs.earlyRenewalHours ?? 0) * 3_600_000;
-    return Number.isFinite(end) && now.getTime() >= end - early;
+    return end !== undefined && now.getTime() >= end.getTime() - early;
 }
 
 /** Plans the next run against the previous state. */
@@ -133,8 +133,8 @@ export function planChanges(prior: PriorState, next: RenderModel, options: PlanO
         const known = decided.get(r.urn);
         if (known) return known;
         visiting.add(r.urn);
-        const deps = new Set([...r.dependsOn, ...Object.values(r.propertyDependencies ?? {}).flat()]);
-        for (const dep of deps) {
+        // dependsOn holds the property dependencies too (render/model.ts).
+        for (const dep of r.dependsOn) {
             const d = nextByUrn.get(dep);
             if (d && !visiting.has(dep)) decide(d, visiting);
         }

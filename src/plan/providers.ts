@@ -26,6 +26,7 @@
  *   and fails when the declared inputs differ ("inputs to import do not match the existing resource");
  *   `retainOnDelete` removes a deleted resource from state without calling the provider.
  */
+import { graphDateTime } from "../lib/rotation";
 
 export type ProviderName = "azuread" | "tls" | "azure-native" | "kubernetes";
 
@@ -116,7 +117,7 @@ export function graphStoredDate(value: unknown): unknown {
  * computed fields the next run is compared against. `now` is the creation time (for computed start dates).
  */
 export function stored(type: string, inputs: Record<string, unknown>, now: Date): Record<string, unknown> {
-    const created = now.toISOString().replace(/\.\d{3}Z$/, "Z");
+    const created = graphDateTime(now);
     switch (type) {
         case "azuread:index/applicationPassword:ApplicationPassword":
         case "azuread:index/applicationCertificate:ApplicationCertificate":

@@ -8,6 +8,7 @@
  *   are `{ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": … }` (or
  *   `plaintext` with --show-secrets): read as "[secret]", never decrypted or printed.
  */
+import { parseDate } from "../lib/dates";
 
 /** One resource of the previous state. */
 export interface StateResource {
@@ -62,11 +63,14 @@ export function unwrapStateSecrets(v: unknown, depth = 0): unknown {
     return v;
 }
 
-const date = (v: unknown): Date | undefined => {
-    if (typeof v !== "string") return undefined;
-    const d = new Date(v);
-    return Number.isNaN(d.getTime()) ? undefined : d;
-};
+/**
+ * A date a state, a preview or stack outputs hold (created, endDate, notAfter, validityEndTime): ISO 8601, read by
+ * src/lib/dates.ts; anything else is unknown (`new Date` reads "1" or "June 5" as 2001).
+ */
+export function stateDate(v: unknown): Date | undefined {
+    const parsed = typeof v === "string" ? parseDate(v) : undefined;
+    return parsed?.ok ? parsed.date : undefined;
+}
 
 const record = (v: unknown): Record<string, unknown> => (isObject(v) ? v : {});
 const deps = (v: unknown): Record<string, string[]> =>
@@ -74,25 +78,16 @@ const deps = (v: unknown): Record<string, string[]> =>
 
 /** Reads a render (`--format json`). */
 function fromRender(doc: Record<string, unknown>): PriorState {
-    const time = date(doc.now);
+    const time = stateDate(doc.now);
     const resources = (doc.resources as unknown[]).map((raw, i): StateResource => {
         if (!isObject(raw) || typeof raw.urn !== "string" || typeof raw.type !== "string") throw new StateFormatError(`resources[${i}] has no urn or type`);
         const options = record(raw.options);
-        return {
-            urn: raw.urn,
-            type: raw.type,
-            custom: raw.custom !== false,
-            id: typeof raw.id === "string" ? raw.id : "",
-            ...(typeof raw.parent === "string" ? { parent: raw.parent } : {}),
-            inputs: record(unwrapStateSecrets(raw.inputs)),
-            outputs: record(unwrapStateSecrets(raw.outputs)),
-            protect: options.protect === true,
-            retainOnDelete: options.retainOnDelete === true,
-            ...(typeof options.import === "string" ? { importId: options.import } : {}),
-            ...(options.replacementTrigger !== undefined ? { replacementTrigger: options.replacementTrigger } : {}),
-            // A render does not know when each resource was created (only when it was rendered): no `created`.
-            propertyDependencies: deps(raw.propertyDependencies),
-        };
+        // The fields of a stack export's resource, with the options kept apart, `custom` only when false, and no
+        // `created`: a render does not know when each resource was created (only when it was rendered).
+        return fromResourceV3({
+            ...raw, custom: raw.custom !== false, protect: options.protect, retainOnDelete: options.retainOnDelete,
+            importID: options.import, replacementTrigger: options.replacementTrigger, created: undefined,
+        });
     });
     return {
         kind: "render",
@@ -106,7 +101,7 @@ function fromRender(doc: Record<string, unknown>): PriorState {
 
 /** One apitype.ResourceV3 (a stack export's resource, or a preview step's old state) as the plan reads it. */
 export function fromResourceV3(raw: Record<string, unknown>): StateResource {
-    const created = date(raw.created);
+    const created = stateDate(raw.created);
     return {
         urn: String(raw.urn),
         type: String(raw.type),
@@ -129,7 +124,7 @@ function fromExport(doc: Record<string, unknown>): PriorState {
     if (doc.version !== 3) throw new StateFormatError(`a stack export of version ${String(doc.version)}; this tool reads version 3 (Pulumi CLI 3.x)`);
     const deployment = record(doc.deployment);
     const raws = Array.isArray(deployment.resources) ? deployment.resources : [];
-    const time = date(record(deployment.manifest).time);
+    const time = stateDate(record(deployment.manifest).time);
     let outputs: Record<string, unknown> = {};
     let project: string | undefined;
     let stack: string | undefined;

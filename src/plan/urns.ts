@@ -68,9 +68,12 @@ export function engineIdentities(resources: readonly UrnSource[], stack: string,
     return resources.map((r) => ({ urn: engineUrn(r), aliases: aliasUrns(r) }));
 }
 
-/** A function from a mock URN to the engine URN, for every resource of a run (URNs not in it pass through). */
-export function engineUrnMap(resources: readonly UrnSource[], stack: string, project: string): (urn: string) => string {
-    const ids = engineIdentities(resources, stack, project);
+/**
+ * A function from a mock URN to the engine URN, for every resource of a run (URNs not in it pass through). `ids`:
+ * the run's `engineIdentities`, when the caller has them already.
+ */
+export function engineUrnMap(resources: readonly UrnSource[], stack: string, project: string,
+    ids: readonly { readonly urn: string }[] = engineIdentities(resources, stack, project)): (urn: string) => string {
     const map = new Map(resources.map((r, i) => [r.urn, ids[i]!.urn]));
     return (urn) => map.get(urn) ?? urn;
 }

@@ -44,7 +44,12 @@ function command(): Command {
         .option("--now <date>", "compute credential dates as of this date (default: FOUNDRY_ENTRA_NOW, else the start of the current UTC day)", parseIsoDate);
 }
 
-function readConfig(file: string, stackOption: string | undefined, projectDir: string): ReturnType<typeof loadStackConfigFile> {
+/**
+ * Reads a stack file (render's, plan's and adopt's reader); its problems as a CliError: each problem of its shape, the
+ * stacks there are when `--stack` (`stackOption`) names none, a YAML error as one line. `stackOption`: the `--stack`
+ * the file came from, undefined for `--config`.
+ */
+export function readConfig(file: string, stackOption: string | undefined, projectDir: string): ReturnType<typeof loadStackConfigFile> {
     try {
         return loadStackConfigFile(file);
     } catch (err) {

@@ -58,8 +58,8 @@ export interface RenderModel {
 export function buildModel(run: RunResult, now: Date): RenderModel {
     const redactor = new Redactor(run);
     // URNs as the engine writes them (ancestors' types chained), so a render is comparable with real state.
-    const engine = engineUrnMap(run.resources, run.stack, run.project);
     const identities = engineIdentities(run.resources, run.stack, run.project);
+    const engine = engineUrnMap(run.resources, run.stack, run.project, identities);
     const resources = run.resources.map((r, i): RenderResource => {
         const urn = engine(r.urn);
         const dependsOn = new Set([...r.dependencies, ...Object.values(r.propertyDependencies).flat()].map(engine));

@@ -5,7 +5,7 @@
  * 2 on bad input. The I/O is passed in; the checks talk to the real services.
  */
 import { Command, InvalidArgumentError, Option } from "commander";
-import { messageOf, runCli, type StdinIo } from "../lib/cli";
+import { messageOf, parseHttpsUrl, runCli, type StdinIo } from "../lib/cli";
 import { DEFAULT_API_VERSION } from "./azureOpenAi";
 import { checklistJson, renderChecklist, renderSummary, summarize } from "./checklist";
 import { DEFAULT_AUTHORITY_HOST } from "./credentials";
@@ -30,13 +30,6 @@ const whole = (min: number) => (v: string) => {
     if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min}`);
     return n;
 };
-/** Commander parser for an https:// URL option (trailing slashes dropped). */
-export const httpsUrl = (v: string) => {
-    try {
-        if (new URL(v).protocol === "https:") return v.replace(/\/+$/, "");
-    } catch { /* reported below */ }
-    throw new InvalidArgumentError("expected an https:// URL");
-};
 
 function command(): Command {
     return new Command("verify")
@@ -47,7 +40,7 @@ function command(): Command {
         .option("--account <name>", "check only this account (repeatable)", (v: string, prev: string[]) => [...prev, v], [] as string[])
         .option("--wait <seconds>", "how long to wait in total for role assignments to propagate", number(0), 600)
         .option("--json", "print the checklist as JSON (progress stays on stderr)")
-        .option("--authority-host <url>", "Entra ID authority host (sovereign clouds: https://login.microsoftonline.us, https://login.chinacloudapi.cn)", httpsUrl, DEFAULT_AUTHORITY_HOST)
+        .option("--authority-host <url>", "Entra ID authority host (sovereign clouds: https://login.microsoftonline.us, https://login.chinacloudapi.cn)", parseHttpsUrl, DEFAULT_AUTHORITY_HOST)
         .option("--api-version <version>", "Azure OpenAI data-plane api-version", DEFAULT_API_VERSION)
         .option("--no-foundry-local", "skip Foundry Local even when the outputs configure it")
         .option("--site <name>", "a fleet: check only this site (repeatable)", (v: string, prev: string[]) => [...prev, v], [] as string[])
