@@ -5,7 +5,7 @@
  *
  * URNs are written as the Pulumi engine forms them: the type part chains every ancestor component's type
  * (`GatewayIdentity$CertificateCredential$tls:…:PrivateKey`). The SDK's mock monitor keeps only the direct
- * parent's type, so harness/urns.ts rebuilds the chain from the recorded parents.
+ * parent's type, so src/plan/urns.ts rebuilds the chain from the recorded parents.
  *
  * The pins are rendered with the harness's fixed clock (DEFAULT_NOW, 2026-01-01): rotated credentials are
  * date dependent (slot b exists only from generation 1 on and while the previous generation is valid), and
