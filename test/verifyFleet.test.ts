@@ -132,6 +132,17 @@ describe("site names from the outputs and --site", () => {
     const forgedLine = /^verify: ✓ all good/m;
     const args = () => ["--authority-host", world.tokens.url, "--wait", "0.2", "--backoff-base-ms", "10", "--backoff-cap-ms", "40"];
 
+    it("a cluster name with dots, as Azure allows, is printed as it is", async () => {
+        const file = world.writeOutputs((o) => {
+            const fl = o.foundryLocal as unknown as FleetOutputs;
+            delete fl.endpoint;
+            fl.sites = { "edge.store-01": { endpoint: offline } };
+        });
+        const unknown = await runCli("verify", ["--outputs", file, ...args(), "--site", "edge.store-02"]);
+        expect(unknown.code).toBe(2);
+        expect(unknown.stderr.trim()).toBe("verify: --site edge.store-02: no such site in the outputs' foundryLocal.sites; have: edge.store-01");
+    });
+
     it("are named by a short excerpt on one line, never printed whole", async () => {
         const file = world.writeOutputs((o) => {
             const fl = o.foundryLocal as unknown as FleetOutputs;

@@ -32,7 +32,7 @@ export const accountName = () => z.string().regex(ACCOUNT_NAME, {
 });
 
 /** A cluster name as `clusterName()` accepts it. */
-const CLUSTER_NAME = /^(?!.*\.\.)[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
+export const CLUSTER_NAME = /^(?!.*\.\.)[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
 
 /**
  * A grant target in an `accounts:` list: an account name, `foundry-local` (every Foundry Local site), or

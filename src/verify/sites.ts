@@ -4,6 +4,7 @@
  * the fleet's one API — a bounded number of sites at a time, and summed up in a table: which sites answer, which
  * refuse and why.
  */
+import { CLUSTER_NAME } from "../config/azureNames";
 import { plainName } from "../lib/excerpt";
 import { toCheck, type Check, type CheckGroup } from "./checklist";
 import type { FoundryLocalToken } from "./credentialChecks";
@@ -22,10 +23,11 @@ export interface SiteRef {
 }
 
 /**
- * A site's name as a message shows it: as is when it is a plain name, else a short excerpt on one line. The name is a
- * key of the outputs file (or a --site value), any text: printed whole it could forge a line of the checklist.
+ * A site's name as a message shows it: as is when it is a name Azure allows for a connected cluster (dots included,
+ * src/config/azureNames.ts), else a short excerpt on one line. The name is a key of the outputs file (or a --site
+ * value), any text: printed whole it could forge a line of the checklist.
  */
-export const siteName = (name: string): string => plainName(name, 64);
+export const siteName = (name: string): string => (CLUSTER_NAME.test(name) ? name : plainName(name, 64));
 
 /** How a site did: `answers` (every check passed), `refuses` (it answered with an error), `unreachable`. */
 export type SiteStatus = "answers" | "refuses" | "unreachable";
