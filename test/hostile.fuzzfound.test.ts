@@ -55,6 +55,12 @@ describe("found by the fuzzer", () => {
         expect(near.stderr).toBe("expiry: unknown option '--withn' (did you mean --within?)\n");
     });
 
+    it("expiry: a short option value with a line break stays on one line (found in review)", async () => {
+        const r = await runTool(expiry, ["--within", "3\n0"], { stdin: OUTPUTS });
+        expect(r.code).toBe(2);
+        expect(r.stderr).toBe(`expiry: option '--within <days>' argument "3\\n0" is invalid. "3\\n0" is not a whole number of days\n`);
+    });
+
     it("expiry: a slot named with 5,000 characters is quoted as an excerpt, a thumbprint only when it is one", async () => {
         const o = JSON.parse(OUTPUTS) as { gateway: { certificate: Record<string, unknown> } };
         o.gateway.certificate.slots = [{ slot: "b".repeat(5_000), current: true, notAfter: "2027-01-01T00:00:00Z", thumbprint: "not-a-thumbprint\nforged line" }];

@@ -86,8 +86,8 @@ export async function runCli<O extends OptionValues>(argv: readonly string[], io
         // One line: commander puts its suggestion ("Did you mean --format?") on a line of its own, and quotes the
         // argument or option it refused: at most a short excerpt of it (src/lib/excerpt.ts).
         outputError: (s, write) => write(`${name}: ${s.replace(/^error: /, "")
-            .replace(/argument '([^]*?)' is invalid/, (m, v: string) => (excerpt(v) === JSON.stringify(v) ? m : `argument ${excerpt(v)} is invalid`))
-            .replace(/unknown option '([^]*?)'(?=\n|$)/, (m, v: string) => (excerpt(v) === JSON.stringify(v) ? m : `unknown option ${excerpt(v)}`))
+            .replace(/argument '([^]*?)' is invalid/, (m, v: string) => (asTyped(v) ? m : `argument ${excerpt(v)} is invalid`))
+            .replace(/unknown option '([^]*?)'(?=\n|$)/, (m, v: string) => (asTyped(v) ? m : `unknown option ${excerpt(v)}`))
             .replace(/\n\(Did you mean (.*)\)/, " (did you mean $1)").trimEnd()}${npmHint(argv, io.env ?? {})}\n`),
     });
     // An unknown option is named as such, with the nearest known one: commander would first report a required
@@ -112,6 +112,12 @@ export async function runCli<O extends OptionValues>(argv: readonly string[], io
         return failure.code;
     }
 }
+
+/**
+ * Whether commander may quote a value of the command line as it is: when its excerpt is the value itself in quotes
+ * (short, no secret shape, nothing to escape). A newline or a terminal escape in a short value is escaped too.
+ */
+const asTyped = (v: string): boolean => excerpt(v) === `"${v}"`;
 
 /** The first argument before `--` that looks like an option the command does not have. */
 function firstUnknownOption(program: Command, argv: readonly string[]): string | undefined {
